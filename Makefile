@@ -1,0 +1,51 @@
+# jcmwb: the two entry points are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+APT_PACKAGES := libreoffice-calc chromium fonts-noto-cjk
+
+.PHONY: demo test venv test-tools system-packages notebooks lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+$(TESTSTAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TESTSTAMP)
+
+test-tools: $(TESTSTAMP) system-packages
+
+# LibreOffice (the spreadsheet oracle) and Chromium (browser tests), when missing and root is available.
+system-packages:
+	@if ! command -v soffice >/dev/null || ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+	  else echo "note: install $(APT_PACKAGES) (needs root) for the LibreOffice and browser tests"; fi; \
+	fi
+
+demo: $(STAMP)
+	$(VENV)/bin/jcmwb batch data/examples
+
+test: test-tools
+	$(VENV)/bin/ruff check jcmwb tests benchmarks data
+	bash tests/run.sh
+
+# Re-execute the committed notebooks on their example inputs (nbval compares against these).
+notebooks: $(STAMP)
+	$(PY) -m jcmwb.notebook --execute
+
+lint: $(TESTSTAMP)
+	$(VENV)/bin/ruff check jcmwb tests benchmarks data
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) reports/*/ tests/artifacts

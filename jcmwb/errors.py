@@ -1,0 +1,96 @@
+"""Structured errors: one base class, one subclass per kind of problem.
+
+Every error carries the place it concerns (file, sheet, row, parameter), what was
+expected and what was found, and renders as one plain line for users.
+"""
+
+from __future__ import annotations
+
+
+class JcmwbError(Exception):
+    """Base error. ``str(err)`` is the one-line message shown to users."""
+
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        where: str | None = None,
+        expected: str | None = None,
+        found: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = None if file is None else str(file)
+        self.where = where
+        self.expected = expected
+        self.found = found
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        place = ": ".join(p for p in (self.file, self.where) if p)
+        text = f"{place}: {self.message}" if place else self.message
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        if self.found is not None:
+            text += f", found {self.found}"
+        return text
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "file": self.file,
+            "where": self.where,
+            "expected": self.expected,
+            "found": self.found,
+        }
+
+
+class SpecError(JcmwbError):
+    """A methodology spec (methodology.yaml) is malformed."""
+
+    kind = "spec"
+
+
+class FormulaError(SpecError):
+    """A formula cannot be parsed, is not allowed, or has inconsistent units."""
+
+    kind = "formula"
+
+
+class InputError(JcmwbError):
+    """A monitoring-period file or its data is wrong (user input)."""
+
+    kind = "input"
+
+
+class DataError(InputError):
+    """A monitoring data file (CSV/XLSX) holds a bad value."""
+
+    kind = "data"
+
+
+class UnitError(InputError):
+    """A unit is unknown or of the wrong dimension."""
+
+    kind = "unit"
+
+
+class ConservativenessError(JcmwbError):
+    """A correction would raise emission reductions: a bug, never user input."""
+
+    kind = "conservativeness"
+
+
+class RunError(JcmwbError):
+    """Executing a notebook failed."""
+
+    kind = "run"
+
+
+class SheetError(JcmwbError):
+    """A Monitoring Report Sheet cannot be read."""
+
+    kind = "sheet"

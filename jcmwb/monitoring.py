@@ -1,0 +1,422 @@
+"""Monitoring data: CSV/XLSX files -> per-point, per-period quantities with their source rows.
+
+Three formats (the ``format`` key of a monitored parameter):
+
+interval
+    columns ``timestamp, point, value[, unit]``: energy per interval; the timestamp is
+    the interval's start, in local time. Intervals outside the period are excluded and
+    counted; missing intervals inside it are reported as gaps, never invented.
+register
+    columns ``timestamp, point, reading[, unit]``: cumulative meter register readings.
+    The quantity is (last reading - first reading) x multiplier, per point.
+monthly
+    columns ``month, point, value[, unit]`` (month as ``YYYY-MM``): monthly totals,
+    e.g. from invoices (option B). Months must lie wholly inside the period.
+
+Every value is converted explicitly to the parameter's unit; a unit given both in the
+file and in the period file must agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from jcmwb.errors import DataError
+from jcmwb.period import MonitoredInput, MonitoringPeriod
+from jcmwb.spec import Parameter
+from jcmwb.units import factor, strip_period
+
+
+@dataclass
+class Gap:
+    point: str
+    start: dt.datetime
+    end: dt.datetime
+    missing: int
+    interval: str
+
+    def describe(self) -> str:
+        return f"{self.point}: {self.missing} missing {self.interval} values from {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+
+
+@dataclass
+class PointData:
+    point: str
+    description: str
+    total: float
+    rows: str
+    monthly: dict[str, float] = field(default_factory=dict)
+    count: int = 0
+    expected: int | None = None
+    gaps: list[Gap] = field(default_factory=list)
+    excluded: int = 0
+    max_value: float | None = None
+
+    @property
+    def missing(self) -> int:
+        return sum(g.missing for g in self.gaps)
+
+
+@dataclass
+class MonitoredData:
+    """One monitored parameter's data for the period, in the parameter's unit."""
+
+    name: str
+    unit: str
+    option: str
+    format: str
+    file: str
+    points: dict[str, PointData]
+    interval: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return [g for p in self.points.values() for g in p.gaps]
+
+
+_COLUMNS = {"interval": ("timestamp", "point", "value"), "register": ("timestamp", "point", "reading"), "monthly": ("month", "point", "value")}
+
+
+def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, int]:
+    """Read a data file as text; returns the frame and the file row number of its first data row."""
+    if not path.exists():
+        raise DataError("data file not found", file=str(path))
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt"):
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        elif suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, sheet_name=0)
+        else:
+            raise DataError("unsupported data file type", file=str(path), expected=".csv or .xlsx", found=repr(suffix))
+    except DataError:
+        raise
+    except Exception as exc:  # pandas raises many parser error types
+        raise DataError(f"cannot read the file ({type(exc).__name__}: {exc})", file=str(path)) from exc
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in _COLUMNS[fmt] if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"missing column {missing[0]!r} for {fmt} data",
+            file=str(path),
+            where="header (row 1)",
+            expected="columns " + ", ".join(_COLUMNS[fmt]) + " (and optionally unit)",
+            found=", ".join(frame.columns) or "no columns",
+        )
+    extra = [c for c in frame.columns if c not in _COLUMNS[fmt] and c != "unit"]
+    if extra:
+        raise DataError("unknown column", file=str(path), where="header (row 1)", expected="columns " + ", ".join(_COLUMNS[fmt]) + " and optionally unit", found=repr(extra[0]))
+    if frame.empty:
+        raise DataError("the data file has no rows", file=str(path))
+    frame = frame.copy()
+    frame["row"] = range(2, len(frame) + 2)
+    for column in frame.columns:
+        if column != "row":
+            frame[column] = frame[column].astype(str).str.strip()
+    return frame, 2
+
+
+def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna()
+    if bad.any():
+        first = frame.loc[bad].iloc[0]
+        raise DataError("not a number", file=file, where=f"row {first['row']}, column {column}", expected="a number", found=repr(first[column]))
+    return values.astype(float)
+
+
+def _unit_factor(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, file: str) -> tuple[pd.Series, str]:
+    """Per-row factor to the parameter's unit, and the unit the data were given in."""
+    target = strip_period(param.unit)
+    declared = item.unit
+    if "unit" in frame.columns:
+        units = frame["unit"].replace("", declared if declared else "")
+        empty = units == ""
+        if empty.any():
+            first = frame.loc[empty].iloc[0]
+            raise DataError("no unit for this value", file=file, where=f"row {first['row']}, column unit", expected=f"a unit convertible to {target}")
+        if declared:
+            differ = units.map(strip_period) != strip_period(declared)
+            if differ.any():
+                first = frame.loc[differ].iloc[0]
+                raise DataError(
+                    "unit in the file differs from the unit in the monitoring-period file",
+                    file=file,
+                    where=f"row {first['row']}, column unit",
+                    expected=declared,
+                    found=repr(first["unit"]),
+                )
+        factors = {}
+        for unit in units.unique():
+            factors[unit] = factor(unit, target, where=f"column unit ({unit!r})", file=file)
+        return units.map(factors).astype(float), ", ".join(sorted(units.unique()))
+    if not declared:
+        raise DataError(f"no unit for {item.name}", file=file, where="unit", expected=f"a unit column in the file or unit: in the monitoring-period file (e.g. {target})")
+    return pd.Series(factor(declared, target, where=f"monitored.{item.name}.unit", file=file), index=frame.index), declared
+
+
+def _check_points(frame: pd.DataFrame, item: MonitoredInput, file: str) -> None:
+    if item.points:
+        unknown = ~frame["point"].isin(list(item.points))
+        if unknown.any():
+            first = frame.loc[unknown].iloc[0]
+            raise DataError("unknown monitoring point", file=file, where=f"row {first['row']}, column point", expected="one of " + ", ".join(item.points), found=repr(first["point"]))
+    empty = frame["point"] == ""
+    if empty.any():
+        first = frame.loc[empty].iloc[0]
+        raise DataError("no monitoring point", file=file, where=f"row {first['row']}, column point", expected="a point id")
+
+
+def _timestamps(frame: pd.DataFrame, file: str) -> pd.Series:
+    stamps = pd.to_datetime(frame["timestamp"], errors="coerce", format="ISO8601")
+    bad = stamps.isna()
+    if bad.any():
+        first = frame.loc[bad].iloc[0]
+        raise DataError("not a timestamp", file=file, where=f"row {first['row']}, column timestamp", expected="YYYY-MM-DD HH:MM (local time)", found=repr(first["timestamp"]))
+    if getattr(stamps.dt, "tz", None) is not None:
+        raise DataError("timestamps with a time-zone offset are not supported", file=file, where="column timestamp", expected="local time without offset", found=repr(frame["timestamp"].iloc[0]))
+    return stamps
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str], file: str) -> None:
+    dup = frame.duplicated(keys, keep="first")
+    if dup.any():
+        row = frame.loc[dup].iloc[0]
+        first = frame.loc[(frame[keys] == row[keys]).all(axis=1), "row"].iloc[0]
+        what = ", ".join(f"{k} {row[k]}" for k in keys)
+        raise DataError("duplicate value", file=file, where=f"row {row['row']}", expected="one value per point and time", found=f"{what} again (first at row {first})")
+
+
+def _row_span(rows: pd.Series, name: str) -> str:
+    if rows.empty:
+        return f"{name}: no rows"
+    return f"{name} rows {int(rows.min())}-{int(rows.max())}" if len(rows) > 1 else f"{name} row {int(rows.iloc[0])}"
+
+
+def _ranges(missing: pd.DatetimeIndex, step: pd.Timedelta) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
+    out: list[tuple[pd.Timestamp, pd.Timestamp, int]] = []
+    if len(missing) == 0:
+        return out
+    start = prev = missing[0]
+    count = 1
+    for stamp in missing[1:]:
+        if stamp - prev == step:
+            prev, count = stamp, count + 1
+            continue
+        out.append((start, prev, count))
+        start = prev = stamp
+        count = 1
+    out.append((start, prev, count))
+    return out
+
+
+def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
+    name = Path(file).name
+    stamps = _timestamps(frame, file)
+    frame = frame.assign(ts=stamps)
+    _duplicates(frame, ["ts", "point"], file)
+    values = _numbers(frame, "value", file)
+    negative = values < 0
+    if negative.any():
+        first = frame.loc[negative].iloc[0]
+        raise DataError("negative energy", file=file, where=f"row {first['row']}, column value", expected="a value >= 0", found=first["value"])
+    factors, _ = _unit_factor(frame, item, param, file)
+    frame = frame.assign(v=values * factors)
+    start = pd.Timestamp(period.start)
+    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    inside = (frame["ts"] >= start) & (frame["ts"] < end)
+    if item.interval:
+        try:
+            step = pd.Timedelta(item.interval)
+        except ValueError as exc:
+            raise DataError("bad interval", file=str(period.path), where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval)) from exc
+    else:
+        diffs = frame.sort_values(["point", "ts"]).groupby("point")["ts"].diff().dropna()
+        if diffs.empty:
+            raise DataError("cannot tell the interval from one value per point", file=file, expected=f"several values per point, or interval: in monitored.{item.name}")
+        step = diffs.mode().iloc[0]
+    label = _step_label(step)
+    expected = pd.date_range(start, end, freq=step, inclusive="left")
+    points: dict[str, PointData] = {}
+    names = list(item.points) if item.points else sorted(frame["point"].unique())
+    for point in names:
+        mine = frame[frame["point"] == point]
+        kept = mine[inside.loc[mine.index]]
+        present = pd.DatetimeIndex(kept["ts"])
+        missing = expected.difference(present)
+        gaps = [Gap(point, s.to_pydatetime(), e.to_pydatetime(), n, label) for s, e, n in _ranges(missing, step)]
+        monthly = kept.groupby(kept["ts"].dt.strftime("%Y-%m"))["v"].sum()
+        points[point] = PointData(
+            point=point,
+            description=item.points.get(point, point),
+            total=float(kept["v"].sum()),
+            rows=_row_span(kept["row"], name),
+            monthly={k: float(v) for k, v in monthly.items()},
+            count=len(kept),
+            expected=len(expected),
+            gaps=gaps,
+            excluded=len(mine) - len(kept),
+            max_value=float(kept["v"].max()) if len(kept) else None,
+        )
+    data = MonitoredData(item.name, param.unit, item.option, item.format, file, points, interval=label)
+    outside = int((~inside).sum())
+    if outside:
+        data.notes.append(f"{outside} value(s) outside the period {period.start} to {period.end} excluded")
+    return data
+
+
+def _step_label(step: pd.Timedelta) -> str:
+    minutes = int(step.total_seconds() // 60)
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440}-day"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}-hour"
+    return f"{minutes}-minute"
+
+
+def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
+    name = Path(file).name
+    frame = frame.assign(ts=_timestamps(frame, file))
+    _duplicates(frame, ["ts", "point"], file)
+    readings = _numbers(frame, "reading", file)
+    factors, _ = _unit_factor(frame, item, param, file)
+    frame = frame.assign(r=readings)
+    start = pd.Timestamp(period.start)
+    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    inside = (frame["ts"] >= start) & (frame["ts"] <= end)
+    points: dict[str, PointData] = {}
+    names = list(item.points) if item.points else sorted(frame["point"].unique())
+    data = MonitoredData(item.name, param.unit, item.option, item.format, file, points)
+    for point in names:
+        if item.multipliers and point not in item.multipliers:
+            raise DataError("no multiplier for this point", file=str(period.path), where=f"monitored.{item.name}.multipliers", expected=f"a multiplier for {point}")
+        multiplier = item.multipliers.get(point, 1.0)
+        mine = frame[(frame["point"] == point) & inside].sort_values("ts")
+        if len(mine) < 2:
+            raise DataError("fewer than two register readings inside the period", file=file, where=f"point {point}", expected="a reading at or near the start and the end of the period", found=f"{len(mine)} reading(s)")
+        steps = mine["r"].diff().iloc[1:]
+        if (steps < 0).any():
+            row = mine.iloc[1:][steps.values < 0].iloc[0]
+            raise DataError("register reading decreases (meter replaced or rolled over?)", file=file, where=f"row {row['row']}, column reading", expected="readings that never decrease", found=row["reading"])
+        scale = float(factors.loc[mine.index[0]]) * multiplier
+        deltas = steps * scale
+        months = mine["ts"].iloc[1:].dt.strftime("%Y-%m")
+        monthly = deltas.groupby(months.values).sum()
+        gaps = []
+        first, last = mine["ts"].iloc[0], mine["ts"].iloc[-1]
+        if first > start:
+            gaps.append(Gap(point, start.to_pydatetime(), first.to_pydatetime(), 1, "register span"))
+        if last < end:
+            gaps.append(Gap(point, last.to_pydatetime(), end.to_pydatetime(), 1, "register span"))
+        points[point] = PointData(
+            point=point,
+            description=item.points.get(point, point),
+            total=float((mine["r"].iloc[-1] - mine["r"].iloc[0]) * scale),
+            rows=_row_span(mine["row"], name),
+            monthly={k: float(v) for k, v in monthly.items()},
+            count=len(mine),
+            gaps=gaps,
+            excluded=int(((frame["point"] == point) & ~inside).sum()),
+        )
+        if multiplier != 1.0:
+            data.notes.append(f"{point}: register difference multiplied by {multiplier:g}")
+    return data
+
+
+def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
+    name = Path(file).name
+    months = pd.to_datetime(frame["month"], format="%Y-%m", errors="coerce")
+    bad = months.isna()
+    if bad.any():
+        first = frame.loc[bad].iloc[0]
+        raise DataError("not a month", file=file, where=f"row {first['row']}, column month", expected="YYYY-MM", found=repr(first["month"]))
+    frame = frame.assign(m=months)
+    _duplicates(frame, ["month", "point"], file)
+    values = _numbers(frame, "value", file)
+    negative = values < 0
+    if negative.any():
+        first = frame.loc[negative].iloc[0]
+        raise DataError("negative value", file=file, where=f"row {first['row']}, column value", expected="a value >= 0", found=first["value"])
+    factors, _ = _unit_factor(frame, item, param, file)
+    frame = frame.assign(v=values * factors)
+    month_end = frame["m"] + pd.offsets.MonthEnd(0)
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    overlaps = (month_end >= start) & (frame["m"] <= end)
+    partial = overlaps & ((frame["m"] < start) | (month_end > end))
+    if partial.any():
+        first = frame.loc[partial].iloc[0]
+        raise DataError(
+            "month only partly inside the monitoring period",
+            file=file,
+            where=f"row {first['row']}, column month",
+            expected=f"whole months between {period.start} and {period.end} (or interval data)",
+            found=first["month"],
+        )
+    expected_months = pd.period_range(period.start, period.end, freq="M").strftime("%Y-%m").tolist()
+    expected_months = [m for m in expected_months if pd.Timestamp(m + "-01") >= start and (pd.Timestamp(m + "-01") + pd.offsets.MonthEnd(0)) <= end]
+    points: dict[str, PointData] = {}
+    names = list(item.points) if item.points else sorted(frame["point"].unique())
+    for point in names:
+        mine = frame[(frame["point"] == point)]
+        kept = mine[overlaps.loc[mine.index]]
+        have = set(kept["month"])
+        gaps = []
+        for month in expected_months:
+            if month not in have:
+                first_day = pd.Timestamp(month + "-01")
+                gaps.append(Gap(point, first_day.to_pydatetime(), (first_day + pd.offsets.MonthEnd(0)).to_pydatetime(), 1, "month"))
+        points[point] = PointData(
+            point=point,
+            description=item.points.get(point, point),
+            total=float(kept["v"].sum()),
+            rows=_row_span(kept["row"], name),
+            monthly={k: float(v) for k, v in zip(kept["month"], kept["v"])},
+            count=len(kept),
+            expected=len(expected_months),
+            gaps=gaps,
+            excluded=len(mine) - len(kept),
+            max_value=float(kept["v"].max()) if len(kept) else None,
+        )
+    data = MonitoredData(item.name, param.unit, item.option, item.format, file, points, interval="month")
+    outside = int((~overlaps).sum())
+    if outside:
+        data.notes.append(f"{outside} month(s) outside the period excluded")
+    return data
+
+
+def _typed(item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> MonitoredData:
+    file = str(period.path) if period.path else "<monitoring period>"
+    scale = factor(item.unit or param.unit, strip_period(param.unit), where=f"monitored.{item.name}.unit", file=file)
+    points = {}
+    for point, value in item.values.items():
+        if value < 0:
+            raise DataError("negative value", file=file, where=f"monitored.{item.name}.values.{point}", expected="a value >= 0", found=repr(value))
+        if item.points and point not in item.points:
+            raise DataError("unknown monitoring point", file=file, where=f"monitored.{item.name}.values.{point}", expected="one of " + ", ".join(item.points), found=repr(point))
+        points[point] = PointData(point, item.points.get(point, point), value * scale, rows=f"monitored.{item.name}.values.{point} in {Path(file).name}", count=1)
+    return MonitoredData(item.name, param.unit, item.option, "values", file, points)
+
+
+def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> MonitoredData:
+    """Read one monitored parameter's data for the period."""
+    if item.data is None:
+        data = _typed(item, param, period)
+    else:
+        frame, _ = _read_table(item.data, item.format)
+        _check_points(frame, item, str(item.data))
+        reader = {"interval": _interval, "register": _register, "monthly": _monthly}[item.format]
+        data = reader(frame, item, param, period, str(item.data))
+    if item.points:
+        absent = [p for p in item.points if data.points[p].count == 0]
+        if absent and item.data is not None:
+            data.notes.append("no data inside the period for " + ", ".join(absent))
+    if not data.points:
+        raise DataError("no monitoring points in the data", file=data.file)
+    if not param.index and len(data.points) != 1:
+        raise DataError(f"{item.name} is a single value, but the data hold several points", file=data.file, expected="one point", found=", ".join(data.points))
+    return data

@@ -1,0 +1,280 @@
+"""The monitoring-period file: one project, one period (contract: DESIGN.md 4.1).
+
+Read strictly and validated against the methodology spec: every key is known, every
+parameter it names exists with the right kind, options are ones the spec allows.
+Data files are resolved relative to the period file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jcmwb.errors import InputError
+from jcmwb.spec import Spec, load_spec, load_yaml
+
+FORMATS = ("interval", "register", "monthly")
+
+
+@dataclass
+class Calibration:
+    point: str
+    date: dt.date
+    error_percent: float
+
+
+@dataclass
+class MonitoredInput:
+    name: str
+    option: str
+    unit: str | None
+    data: Path | None = None
+    format: str = "interval"
+    points: dict[str, str] = field(default_factory=dict)
+    multipliers: dict[str, float] = field(default_factory=dict)
+    interval: str | None = None
+    calibration: list[Calibration] = field(default_factory=list)
+    values: dict[str, float] = field(default_factory=dict)
+    source: str = ""
+    comments: str = ""
+
+
+@dataclass
+class FixedInput:
+    name: str
+    option: str | None = None
+    value: float | None = None
+    values: dict[str, float] = field(default_factory=dict)
+    unit: str | None = None
+    source: str = ""
+
+
+@dataclass
+class MonitoringPeriod:
+    path: Path | None
+    spec: Spec
+    version: str
+    project_id: str
+    project_title: str
+    partner_country: str
+    start: dt.date
+    end: dt.date
+    fixed: dict[str, FixedInput]
+    monitored: dict[str, MonitoredInput]
+    eligibility: dict[str, bool]
+    allocation: dict[str, Any] | None = None
+    participants: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+
+class _Check:
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, where: str, message: str, **kw: Any) -> InputError:
+        return InputError(message, file=self.file, where=where, **kw)
+
+    def mapping(self, value: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+        if not isinstance(value, Mapping):
+            raise self.fail(where, "expected a mapping", found=repr(value))
+        unknown = [k for k in value if k not in required and k not in optional]
+        if unknown:
+            raise self.fail(f"{where}.{unknown[0]}" if where else str(unknown[0]), "unknown key", expected="one of " + ", ".join(required + optional), found=repr(unknown[0]))
+        for key in required:
+            if key not in value:
+                raise self.fail(where or "top level", f"missing key {key!r}")
+        return dict(value)
+
+    def text(self, value: Any, where: str) -> str:
+        if value is None or isinstance(value, (bool, list, dict)):
+            raise self.fail(where, "expected text", found=repr(value))
+        return str(value)
+
+    def number(self, value: Any, where: str) -> float:
+        if isinstance(value, bool):
+            raise self.fail(where, "expected a number", found=repr(value))
+        try:
+            return float(value)
+        except (TypeError, ValueError) as exc:
+            raise self.fail(where, "expected a number", found=repr(value)) from exc
+
+    def date(self, value: Any, where: str) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise self.fail(where, "bad date", expected="YYYY-MM-DD", found=repr(value)) from exc
+
+    def number_map(self, value: Any, where: str) -> dict[str, float]:
+        if not isinstance(value, Mapping) or not value:
+            raise self.fail(where, "expected a mapping of point -> number", found=repr(value))
+        return {str(k): self.number(v, f"{where}.{k}") for k, v in value.items()}
+
+
+def _answer(check: _Check, value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("yes", "y", "true"):
+        return True
+    if text in ("no", "n", "false"):
+        return False
+    raise check.fail(where, "expected yes or no", found=repr(value))
+
+
+def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None, base_dir: Path | None = None) -> MonitoringPeriod:
+    """Validate a monitoring-period mapping against its methodology spec."""
+    file = str(path) if path else "<monitoring period>"
+    c = _Check(file)
+    c.mapping(raw, "", ("methodology", "project", "period", "monitored"), ("version", "fixed", "eligibility", "allocation", "participants"))
+    methodology = c.text(raw["methodology"], "methodology")
+    if spec is None:
+        try:
+            spec = load_spec(methodology)
+        except InputError:
+            raise
+        except Exception as exc:
+            if getattr(exc, "where", None) == "methodology":
+                raise c.fail("methodology", "unknown methodology", expected="one listed by `jcmwb list`", found=repr(methodology)) from exc
+            raise
+    elif spec.id != methodology:
+        raise c.fail("methodology", "the file is for another methodology", expected=spec.id, found=repr(methodology))
+
+    project = c.mapping(raw["project"], "project", ("id",), ("title", "partner_country"))
+    period = c.mapping(raw["period"], "period", ("start", "end"))
+    start = c.date(period["start"], "period.start")
+    end = c.date(period["end"], "period.end")
+    if end < start:
+        raise c.fail("period.end", "the period ends before it starts", expected=f"a date on or after {start}", found=str(end))
+
+    version = spec.version_at(start).version
+    if "version" in raw:
+        version = c.text(raw["version"], "version")
+        if spec.version(version) is None:
+            raise c.fail("version", "unknown version of the methodology", expected="one of " + ", ".join(v.version for v in spec.versions), found=repr(version))
+
+    fixed: dict[str, FixedInput] = {}
+    raw_fixed = raw.get("fixed") or {}
+    if not isinstance(raw_fixed, Mapping):
+        raise c.fail("fixed", "expected a mapping of parameter -> choice or value")
+    for name, item in raw_fixed.items():
+        where = f"fixed.{name}"
+        param = spec.parameters.get(str(name))
+        if param is None or param.kind == "monitored":
+            known = [p for p, v in spec.parameters.items() if v.kind != "monitored"]
+            raise c.fail(where, "not a fixed ex ante parameter of " + spec.id, expected="one of " + ", ".join(known), found=repr(name))
+        item = c.mapping(item, where, (), ("option", "value", "values", "unit", "source"))
+        entry = FixedInput(str(name), unit=str(item["unit"]) if "unit" in item else None, source=str(item.get("source", "")))
+        if "option" in item:
+            if param.kind != "fixed_default":
+                raise c.fail(f"{where}.option", "only default values have options")
+            entry.option = c.text(item["option"], f"{where}.option")
+            if entry.option not in param.choices:
+                raise c.fail(f"{where}.option", "option not allowed", expected="one of " + ", ".join(param.choices), found=repr(entry.option))
+        if "value" in item or "values" in item:
+            if param.kind == "fixed_default" and not param.project_value:
+                raise c.fail(where, f"{name} is a default of the methodology; choose an option instead of giving a value", expected="option: " + " | ".join(param.choices))
+            if param.index and "values" not in item:
+                raise c.fail(where, f"{name} is given per {param.index}", expected="values: {point: number}")
+            if not param.index and "value" not in item:
+                raise c.fail(where, f"{name} is a single value", expected="value: number")
+            if "value" in item:
+                entry.value = c.number(item["value"], f"{where}.value")
+            else:
+                entry.values = c.number_map(item["values"], f"{where}.values")
+            if not entry.source.strip():
+                raise c.fail(f"{where}.source", "a project-specific value needs its source (e.g. the specification sheet)")
+        fixed[str(name)] = entry
+    for name, param in spec.parameters.items():
+        if param.kind == "fixed_project" and name not in fixed:
+            raise c.fail("fixed", f"missing project-specific parameter {name} ({param.description})", expected=f"fixed.{name}: {{value: ..., unit: {param.unit}, source: ...}}")
+
+    monitored: dict[str, MonitoredInput] = {}
+    if not isinstance(raw["monitored"], Mapping):
+        raise c.fail("monitored", "expected a mapping of parameter -> data")
+    for name, item in raw["monitored"].items():
+        where = f"monitored.{name}"
+        param = spec.parameters.get(str(name))
+        if param is None or param.kind != "monitored":
+            known = [p for p, v in spec.parameters.items() if v.kind == "monitored"]
+            raise c.fail(where, "not a monitored parameter of " + spec.id, expected="one of " + ", ".join(known), found=repr(name))
+        item = c.mapping(item, where, ("option",), ("data", "format", "unit", "points", "multipliers", "interval", "calibration", "values", "source", "comments"))
+        option = c.text(item["option"], f"{where}.option")
+        if option not in param.options:
+            raise c.fail(f"{where}.option", "monitoring option not allowed for this parameter", expected="one of " + ", ".join(param.options), found=repr(option))
+        entry = MonitoredInput(str(name), option, str(item["unit"]) if "unit" in item else None, source=str(item.get("source", "")), comments=str(item.get("comments", "")))
+        if ("data" in item) == ("values" in item):
+            raise c.fail(where, "give either data (a CSV/XLSX file) or values (period totals per point)")
+        if "data" in item:
+            entry.data = (path.parent if path else (base_dir or Path.cwd())) / c.text(item["data"], f"{where}.data")
+            entry.format = c.text(item.get("format", "interval"), f"{where}.format")
+            if entry.format not in FORMATS:
+                raise c.fail(f"{where}.format", "unknown data format", expected="one of " + ", ".join(FORMATS), found=repr(entry.format))
+        else:
+            entry.values = c.number_map(item["values"], f"{where}.values")
+            if entry.unit is None:
+                raise c.fail(f"{where}.unit", "typed values need a unit", expected=param.unit)
+        if "points" in item:
+            if not isinstance(item["points"], Mapping) or not item["points"]:
+                raise c.fail(f"{where}.points", "expected a mapping of point id -> description")
+            entry.points = {str(k): str(v) for k, v in item["points"].items()}
+        if "multipliers" in item:
+            if entry.format != "register":
+                raise c.fail(f"{where}.multipliers", "multipliers apply to register readings (format: register)")
+            entry.multipliers = c.number_map(item["multipliers"], f"{where}.multipliers")
+        if "interval" in item:
+            entry.interval = c.text(item["interval"], f"{where}.interval")
+        for n, cal in enumerate(item.get("calibration") or []):
+            cw = f"{where}.calibration[{n}]"
+            cal = c.mapping(cal, cw, ("point", "date", "error_percent"))
+            entry.calibration.append(Calibration(c.text(cal["point"], f"{cw}.point"), c.date(cal["date"], f"{cw}.date"), c.number(cal["error_percent"], f"{cw}.error_percent")))
+        monitored[str(name)] = entry
+    for name, param in spec.parameters.items():
+        if param.kind == "monitored" and name not in monitored:
+            raise c.fail("monitored", f"missing monitored parameter {name} ({param.description})", expected=f"monitored.{name}: {{option: ..., data: ...}}")
+
+    eligibility: dict[str, bool] = {}
+    raw_elig = raw.get("eligibility") or {}
+    if not isinstance(raw_elig, Mapping):
+        raise c.fail("eligibility", "expected a mapping of criterion id -> yes/no")
+    known_ids = {cr.id for cr in spec.eligibility}
+    for key, value in raw_elig.items():
+        if str(key) not in known_ids:
+            raise c.fail(f"eligibility.{key}", "unknown eligibility criterion", expected="one of " + ", ".join(sorted(known_ids)), found=repr(key))
+        eligibility[str(key)] = _answer(c, value, f"eligibility.{key}")
+
+    return MonitoringPeriod(
+        path=path,
+        spec=spec,
+        version=version,
+        project_id=c.text(project["id"], "project.id"),
+        project_title=str(project.get("title", "")),
+        partner_country=str(project.get("partner_country", spec.country)),
+        start=start,
+        end=end,
+        fixed=fixed,
+        monitored=monitored,
+        eligibility=eligibility,
+        allocation=raw.get("allocation"),
+        participants=str(raw.get("participants", "")),
+    )
+
+
+def load_period(path: str | Path) -> MonitoringPeriod:
+    """Read and validate a monitoring-period YAML file."""
+    path = Path(path).resolve()
+    return parse_period(load_yaml(path, error=InputError), path=path)
