@@ -305,7 +305,8 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
             raise DataError("register reading decreases (meter replaced or rolled over?)", file=file, where=f"row {row['row']}, column reading", expected="readings that never decrease", found=row["reading"])
         scale = float(factors.loc[mine.index[0]]) * multiplier
         deltas = steps * scale
-        months = mine["ts"].iloc[1:].dt.strftime("%Y-%m")
+        # A difference belongs to the month it accrued in: a reading at 1 Feb 00:00 closes January.
+        months = (mine["ts"].iloc[1:] - pd.Timedelta(seconds=1)).dt.strftime("%Y-%m")
         monthly = deltas.groupby(months.values).sum()
         gaps = []
         first, last = mine["ts"].iloc[0], mine["ts"].iloc[-1]

@@ -1,0 +1,403 @@
+"""The Monitoring Report Sheet (MRS): a renderer of a computed Result.
+
+Layout, after the JCM's Monitoring Report Sheet (see ``shared/domain/JCM.md`` section 3):
+
+``MRS(input)``
+    header lines "Monitoring Spreadsheet: JCM_<ID>_ver<NN.N>" and "Reference Number: <id>";
+    Table 1, parameters monitored ex post, columns (a) to (k), one row per parameter and
+    monitoring point; Table 2, parameters fixed ex ante (project-specific values and the
+    selected defaults, with source and status); Table 3, the ex-post result.
+``MRS(calc_process)``
+    numbered blocks 1-4 with columns description | fuel type | value | units | parameter,
+    plus the formula in the methodology's notation and a note. Every value in it is a live
+    formula over the input cells.
+``Data quality``
+    eligibility answers, gaps, corrections, warnings and notes.
+
+Every calculated cell is written with its formula *and* the engine's value, so openpyxl
+(``data_only=True``) reads numbers and a forced recalculation in a spreadsheet gives the
+same ones. The workbook renders; it never computes: formulas come from
+``Formula.to_excel`` and values from the Result. Document properties carry a fixed date,
+so the same Result gives a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from jcmwb import __version__
+from jcmwb.spec import BLOCK_TITLES, BLOCKS
+
+if TYPE_CHECKING:
+    from jcmwb.compute import Result
+
+INPUT_SHEET = "MRS(input)"
+CALC_SHEET = "MRS(calc_process)"
+QUALITY_SHEET = "Data quality"
+
+TABLE1_COLUMNS = (
+    "(a) Monitoring period",
+    "(b) Monitoring point No.",
+    "(c) Parameters",
+    "(d) Description of data",
+    "(e) Monitored values",
+    "(f) Units",
+    "(g) Monitoring option",
+    "(h) Source of data",
+    "(i) Measurement methods and procedures",
+    "(j) Monitoring frequency",
+    "(k) Other comments",
+)
+TABLE2_COLUMNS = ("Parameters", "Unit i", "Description of data", "Values", "Units", "Source of data", "Status / comments")
+TABLE3_COLUMNS = ("Monitoring period", "Emission reductions", "Units")
+CALC_COLUMNS = ("Description", "Fuel type", "Value", "Units", "Parameter", "Formula", "Note")
+# Column positions the reader (jcmwb.verify) relies on.
+T1_VALUE_COL = 4
+T2_VALUE_COL = 3
+CALC_VALUE_COL = 2
+PROVISIONAL_NOTE = "PROVISIONAL default: not yet confirmed against the official methodology"
+
+
+def plain_symbol(symbol: str) -> str:
+    """``EG_{i,p}`` -> ``EG_i,p``: the symbol as a spreadsheet cell prints it."""
+    return symbol.replace("{", "").replace("}", "").replace("\\", "")
+
+
+def header_line(spec_id: str, version: str) -> str:
+    return f"Monitoring Spreadsheet: JCM_{spec_id}_ver{version}"
+
+
+def document_date(result: Result) -> dt.datetime:
+    """The fixed creation date of the document: the end of the monitoring period."""
+    return dt.datetime.combine(result.period.end, dt.time())
+
+
+@dataclass
+class _Cells:
+    """Where each value lives: (name, member) -> absolute reference with sheet."""
+
+    refs: dict[tuple[str, str | None], str] = field(default_factory=dict)
+
+    def put(self, sheet: str, row: int, col: int, name: str, member: str | None = None) -> None:
+        self.refs[(name, member)] = f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+
+    def ref(self, name: str, binding: dict[str, str], index: str | None) -> str:
+        member = binding.get(index) if index else None
+        key = (name, member)
+        if key not in self.refs and member is None:
+            # A parameter without an index that has exactly one row.
+            rows = [k for k in self.refs if k[0] == name]
+            if len(rows) == 1:
+                key = rows[0]
+        return self.refs[key]
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.title = book.add_format({"bold": True, "font_size": 12})
+        self.bold = book.add_format({"bold": True})
+        self.head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
+        self.block = book.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1})
+        self.text = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+        self.number = book.add_format({"border": 1, "num_format": "#,##0.000###", "valign": "top"})
+        self.result = book.add_format({"border": 1, "bold": True, "num_format": "#,##0", "bg_color": "#FFF2CC"})
+        self.input = book.add_format({"border": 1, "num_format": "#,##0.000###", "bg_color": "#FFF2CC", "valign": "top"})
+        self.provisional = book.add_format({"border": 1, "num_format": "#,##0.000###", "bg_color": "#F8CBAD", "valign": "top"})
+        self.warning = book.add_format({"bold": True, "font_color": "#C00000"})
+        self.warn_text = book.add_format({"border": 1, "text_wrap": True, "valign": "top", "font_color": "#C00000"})
+
+
+def write_workbook(result: Result, path: Path) -> Path:
+    """Write the Monitoring Report Sheet of ``result`` to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=".mrs-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        _write(result, Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write(result: Result, path: Path) -> None:
+    spec = result.spec
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties(
+        {
+            "title": f"Monitoring Report Sheet JCM_{spec.id}_ver{result.version} {result.period.project_id} {result.period.label}",
+            "author": "jcmwb",
+            "comments": f"Written by jcmwb {__version__}",
+            "created": document_date(result),
+        }
+    )
+    book.set_calc_mode("auto")
+    fmt = _Formats(book)
+    cells = _Cells()
+    input_sheet = book.add_worksheet(INPUT_SHEET)
+    calc_sheet = book.add_worksheet(CALC_SHEET)
+    quality_sheet = book.add_worksheet(QUALITY_SHEET)
+
+    er_row = _write_input(result, input_sheet, fmt, cells)
+    _write_calc(result, calc_sheet, fmt, cells)
+    er_ref = cells.refs[(spec.result, None)]
+    input_sheet.write_formula(er_row, 1, "=" + er_ref, fmt.result, result.er)
+    _write_quality(result, quality_sheet, fmt)
+    book.close()
+
+
+def _headers(result: Result, sheet: Any, fmt: _Formats) -> int:
+    spec, period = result.spec, result.period
+    sheet.write(0, 0, header_line(spec.id, result.version), fmt.title)
+    sheet.write(1, 0, f"Reference Number: {period.project_id}", fmt.bold)
+    sheet.write(2, 0, f"Title of the project: {period.project_title}")
+    sheet.write(3, 0, f"Methodology: JCM_{spec.id}_ver{result.version} {spec.title}")
+    row = 4
+    if result.provisional:
+        sheet.write(row, 0, "WARNING: PROVISIONAL default value(s) used: " + ", ".join(result.provisional) + ". Not yet confirmed against the official methodology.", fmt.warning)
+        row += 1
+    return row + 1
+
+
+def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> int:
+    spec, period = result.spec, result.period
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 2, 16)
+    sheet.set_column(3, 3, 40)
+    sheet.set_column(4, 6, 14)
+    sheet.set_column(7, 10, 36)
+    row = _headers(result, sheet, fmt)
+
+    sheet.write(row, 0, "Table 1: Parameters monitored ex post", fmt.bold)
+    row += 1
+    for col, title in enumerate(TABLE1_COLUMNS):
+        sheet.write(row, col, title, fmt.head)
+    row += 1
+    period_text = f"{period.start.isoformat()} to {period.end.isoformat()}"
+    for name, series in result.monitored.items():
+        param = spec.parameters[name]
+        item = period.monitored[name]
+        values = result.values[name]
+        for point, pdata in series.points.items():
+            value = values[point] if isinstance(values, dict) else values
+            calibration = [f"calibrated {c.date.isoformat()}, error {c.error_percent:+g}%" for c in item.calibration if c.point == point]
+            comments = [f"point: {pdata.description}"] if pdata.description and pdata.description != point else []
+            raw = result.raw_totals[name][point]
+            fixes = [c for c in result.corrections if c.parameter == name and c.point == point]
+            if fixes:
+                comments.append(f"raw total {raw:,.6f} {series.unit}")
+                comments.extend("correction: " + c.describe() for c in fixes)
+            comments.extend("gap: " + g.describe() for g in pdata.gaps)
+            if pdata.excluded:
+                comments.append(f"{pdata.excluded} value(s) outside the period excluded")
+            if item.comments:
+                comments.append(item.comments)
+            frequency = param.frequency or ""
+            if series.interval:
+                frequency = f"{frequency}; {series.interval} data".strip("; ")
+            cols = [
+                period_text,
+                point,
+                plain_symbol(param.symbol),
+                str(param.description),
+                None,
+                param.unit,
+                series.option,
+                item.source or pdata.rows,
+                "; ".join([param.measurement, *calibration]).strip("; "),
+                frequency,
+                "\n".join(comments),
+            ]
+            if item.source:
+                cols[7] = f"{item.source} ({pdata.rows})"
+            for col, text in enumerate(cols):
+                if col == T1_VALUE_COL:
+                    sheet.write_number(row, col, value, fmt.input)
+                else:
+                    sheet.write_string(row, col, text, fmt.text)
+            cells.put(INPUT_SHEET, row, T1_VALUE_COL, name, point)
+            row += 1
+    row += 1
+
+    sheet.write(row, 0, "Table 2: Parameters fixed ex ante (project-specific values and selected default values)", fmt.bold)
+    row += 1
+    for col, title in enumerate(TABLE2_COLUMNS):
+        sheet.write(row, col, title, fmt.head)
+    row += 1
+    for name, fixed in result.fixed.items():
+        param = spec.parameters[name]
+        members = list(fixed.value.items()) if isinstance(fixed.value, dict) else [(None, fixed.value)]
+        if fixed.status == "provisional":
+            status = PROVISIONAL_NOTE
+        elif fixed.status == "confirmed":
+            status = "default (confirmed)"
+        else:
+            status = "project-specific value"
+        if fixed.choice:
+            status += f"; option: {fixed.choice}; applies from {fixed.applies_from}"
+        for member, value in members:
+            sheet.write_string(row, 0, plain_symbol(param.symbol), fmt.text)
+            sheet.write_string(row, 1, member or "", fmt.text)
+            sheet.write_string(row, 2, str(param.description), fmt.text)
+            sheet.write_number(row, T2_VALUE_COL, value, fmt.provisional if fixed.status == "provisional" else fmt.input)
+            sheet.write_string(row, 4, param.unit, fmt.text)
+            sheet.write_string(row, 5, fixed.source, fmt.text)
+            sheet.write_string(row, 6, status, fmt.warn_text if fixed.status == "provisional" else fmt.text)
+            cells.put(INPUT_SHEET, row, T2_VALUE_COL, name, member)
+            row += 1
+    row += 1
+
+    sheet.write(row, 0, "Table 3: Ex-post calculation of CO2 emission reductions", fmt.bold)
+    row += 1
+    for col, title in enumerate(TABLE3_COLUMNS):
+        sheet.write(row, col, title, fmt.head)
+    row += 1
+    sheet.write_string(row, 0, period_text, fmt.text)
+    sheet.write_string(row, 2, spec.equations[spec.result].unit, fmt.text)
+    er_row = row
+    row += 2
+    sheet.write(row, 0, "Values in yellow are inputs; every other number in this workbook is a formula over them.")
+    sheet.write(row + 1, 0, f"Written by jcmwb {__version__} from methodology spec sha256 {spec.sha256}.")
+    return er_row
+
+
+def _write_calc(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> None:
+    spec = result.spec
+    symbols = spec.symbols()
+    sheet.set_column(0, 0, 48)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 2, 16)
+    sheet.set_column(3, 4, 14)
+    sheet.set_column(5, 5, 44)
+    sheet.set_column(6, 6, 40)
+    row = _headers(result, sheet, fmt)
+    for col, title in enumerate(CALC_COLUMNS):
+        sheet.write(row, col, title, fmt.head)
+    row += 1
+
+    # Positions first, so a formula can refer to an equation written further down.
+    plan: list[tuple[str, Any]] = []
+    for number, block in enumerate(BLOCKS, start=1):
+        plan.append(("block", f"{number}. {BLOCK_TITLES[block]}"))
+        if block == "defaults":
+            plan.extend(("default", (name, member)) for name in result.fixed for member in _members(result.fixed[name].value) if spec.parameters[name].kind == "fixed_default")
+            continue
+        for name, eq in spec.equations.items():
+            if eq.block != block:
+                continue
+            for member in result.indices.get(eq.index, []) if eq.index else [None]:
+                plan.append(("equation", (name, member)))
+    positions: dict[tuple[str, str | None], int] = {}
+    for offset, (kind, what) in enumerate(plan):
+        if kind in ("equation", "default"):
+            positions[what] = row + offset
+            if kind == "equation":
+                cells.put(CALC_SHEET, row + offset, CALC_VALUE_COL, what[0], what[1])
+
+    def ref(name: str, binding: dict[str, str]) -> str:
+        index = symbols[name].index
+        return cells.ref(name, binding, index)
+
+    for kind, what in plan:
+        if kind == "block":
+            sheet.merge_range(row, 0, row, len(CALC_COLUMNS) - 1, what, fmt.block)
+            row += 1
+            continue
+        name, member = what
+        if kind == "default":
+            param = spec.parameters[name]
+            fixed = result.fixed[name]
+            label = str(param.description) + (f" ({member})" if member else "")
+            value = fixed.value[member] if member else fixed.value
+            provisional = fixed.status == "provisional"
+            source_ref = cells.refs[(name, member)]
+            sheet.write_string(row, 0, label, fmt.text)
+            sheet.write_string(row, 1, param.fuel_type, fmt.text)
+            sheet.write_formula(row, CALC_VALUE_COL, "=" + source_ref, fmt.provisional if provisional else fmt.number, value)
+            sheet.write_string(row, 3, param.unit, fmt.text)
+            sheet.write_string(row, 4, plain_symbol(param.symbol), fmt.text)
+            sheet.write_string(row, 5, f"option: {fixed.choice}" if fixed.choice else "", fmt.text)
+            sheet.write_string(row, 6, PROVISIONAL_NOTE if provisional else f"default ({fixed.status})", fmt.warn_text if provisional else fmt.text)
+            row += 1
+            continue
+        eq = spec.equations[name]
+        binding = {eq.index: member} if eq.index and member else {}
+        body = eq.formula.to_excel(ref, symbols, result.indices, eq.unit, binding)
+        formula = "=" + _rounded(body, eq.rounding, eq.floor_at_zero)
+        value = result.values[name][member] if member else result.values[name]
+        node = result.nodes[name]
+        label = str(eq.description) + (f" ({member})" if member else "")
+        notes = []
+        if node.provisional:
+            notes.append("uses a PROVISIONAL default")
+        notes.extend(node.notes)
+        sheet.write_string(row, 0, label, fmt.text)
+        sheet.write_string(row, 1, eq.fuel_type, fmt.text)
+        sheet.write_formula(row, CALC_VALUE_COL, formula, fmt.result if name == spec.result else fmt.number, value)
+        sheet.write_string(row, 3, eq.unit, fmt.text)
+        sheet.write_string(row, 4, plain_symbol(eq.symbol), fmt.text)
+        sheet.write_string(row, 5, f"{name} = {eq.formula.text}" + (f" (rounded {eq.rounding})" if eq.rounding != "none" else "") + (" (not below zero)" if eq.floor_at_zero else ""), fmt.text)
+        sheet.write_string(row, 6, "; ".join(notes), fmt.warn_text if node.provisional else fmt.text)
+        row += 1
+
+
+def _members(value: Any) -> list[str | None]:
+    return list(value) if isinstance(value, dict) else [None]
+
+
+def _rounded(body: str, rounding: str, floor_at_zero: bool) -> str:
+    """The spreadsheet form of ``jcmwb.compute.finish``: INT is floor, as math.floor."""
+    if rounding == "down":
+        body = f"INT({body})"
+    elif rounding == "up":
+        body = f"-INT(-({body}))"
+    elif rounding == "nearest":
+        body = f"ROUND({body},0)"
+    if floor_at_zero:
+        body = f"MAX({body},0)"
+    return body
+
+
+def _write_quality(result: Result, sheet: Any, fmt: _Formats) -> None:
+    spec, period = result.spec, result.period
+    sheet.set_column(0, 0, 14)
+    sheet.set_column(1, 1, 90)
+    sheet.set_column(2, 2, 14)
+    sheet.write(0, 0, header_line(spec.id, result.version), fmt.title)
+    row = 2
+    sheet.write(row, 0, "Eligibility criteria", fmt.bold)
+    row += 1
+    for col, title in enumerate(("Criterion", "Text", "Answer")):
+        sheet.write(row, col, title, fmt.head)
+    row += 1
+    for criterion in spec.eligibility:
+        answer = period.eligibility.get(criterion.id)
+        text = "not answered" if answer is None else ("yes" if answer else "NO")
+        sheet.write_string(row, 0, criterion.id, fmt.text)
+        sheet.write_string(row, 1, str(criterion.text), fmt.text)
+        sheet.write_string(row, 2, text, fmt.warn_text if answer is False else fmt.text)
+        row += 1
+    row += 1
+    sections = [
+        ("Warnings", result.warnings),
+        ("Gaps in the monitoring data (missing energy is not invented)", [f"{name}: {g.describe()}" for name, d in result.monitored.items() for g in d.gaps] or ["none"]),
+        ("Corrections (each checked not to raise ER)", [c.describe() for c in result.corrections] or ["none"]),
+        ("Notes", result.notes or ["none"]),
+    ]
+    for title, lines in sections:
+        sheet.write(row, 0, title, fmt.bold)
+        row += 1
+        for line in lines or ["none"]:
+            sheet.write_string(row, 1, line, fmt.warn_text if title == "Warnings" else fmt.text)
+            row += 1
+        row += 1
