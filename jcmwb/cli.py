@@ -1,0 +1,195 @@
+"""The command line: ``jcmwb --help`` lists the verbs.
+
+Errors are one line naming the file, row or parameter, what was expected and what was
+found. Exit codes: 0 done, 1 a run or check failed, 2 bad input. No traceback unless
+``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from jcmwb import __version__
+from jcmwb.errors import InputError, JcmwbError, SpecError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"
+
+
+# -- run ------------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from jcmwb.runner import display_path, run
+
+    outcome = run(args.file, args.out)
+    result = outcome.result
+    spec = result.spec
+    unit = spec.equations[spec.result].unit
+    print(f"{spec.result} = {_fmt(result.er)} {unit}  ({spec.id} ver{result.version}, {result.period.project_id}, {result.period.label})")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    gaps = result.gaps
+    if gaps:
+        print(f"note: {len(gaps)} gap(s) in the monitoring data (reported in the sheet, not filled unless conservative)")
+    print(f"outputs: {display_path(outcome.out_dir)}/ (" + ", ".join(sorted(p.name for p in outcome.out_dir.iterdir())) + ")")
+    return EXIT_OK
+
+
+# -- list -----------------------------------------------------------------------------------
+def cmd_list(args: argparse.Namespace) -> int:
+    from jcmwb.spec import catalogue
+
+    specs = catalogue()
+    rows = [("ID", "VERSION(S)", "SCOPE", "FAMILY", "PROVISIONAL DEFAULTS", "TITLE")]
+    for spec in specs:
+        provisional = spec.provisional_defaults()
+        defaults = sum(1 for p in spec.parameters.values() if p.kind == "fixed_default")
+        rows.append(
+            (
+                spec.id,
+                ", ".join(v.version for v in spec.versions),
+                str(spec.sectoral_scope),
+                spec.family,
+                f"{len(provisional)} of {sum(len(p.choices) for p in spec.parameters.values() if p.kind == 'fixed_default') or defaults}",
+                str(spec.title),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    print(f"\n{len(specs)} methodologies. Provisional defaults are placeholders pending confirmation against the official documents.")
+    return EXIT_OK
+
+
+# -- check ----------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    from jcmwb.spec import METHODOLOGIES, load_spec
+
+    targets = args.targets or sorted(str(p) for p in METHODOLOGIES.glob("*/methodology.yaml"))
+    problems = 0
+    for target in targets:
+        path = Path(target)
+        try:
+            if path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml":
+                from jcmwb.compute import calculate
+
+                result = calculate(path)
+                print(f"ok  {target}: {result.spec.result} = {_fmt(result.er)}")
+            else:
+                spec = load_spec(target)
+                print(f"ok  {spec.id} ({len(spec.parameters)} parameters, {len(spec.equations)} equations)")
+        except JcmwbError as exc:
+            problems += 1
+            print(f"ERROR {exc.line()}")
+    return EXIT_OK if problems == 0 else EXIT_BAD_INPUT
+
+
+# -- batch ----------------------------------------------------------------------------------
+def period_files(folder: Path) -> list[Path]:
+    """Monitoring-period files below ``folder``: YAML files whose first key is ``methodology``."""
+    found = []
+    for path in sorted(folder.rglob("*.yaml")):
+        if any(part.startswith(".") for part in path.parts):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            head = [line for line in handle.read(4096).splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        if head and head[0].startswith("methodology:"):
+            found.append(path)
+    return found
+
+
+def _batch_one(path: str) -> tuple[str, str, str]:
+    from jcmwb.runner import display_path, run
+
+    try:
+        outcome = run(path)
+        spec = outcome.result.spec
+        return ("ok", path, f"{spec.result} = {_fmt(outcome.er)} {spec.equations[spec.result].unit} -> {display_path(outcome.out_dir)}/")
+    except JcmwbError as exc:
+        return ("error", path, exc.line())
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise InputError("not a folder", file=str(folder), expected="a folder containing monitoring-period YAML files")
+    files = period_files(folder)
+    if not files:
+        raise InputError("no monitoring-period files found", file=str(folder), expected="*.yaml files starting with 'methodology:'")
+    workers = max(1, min(args.jobs or (os.cpu_count() or 1), len(files)))
+    print(f"running {len(files)} monitoring period(s) with {workers} worker(s)", flush=True)
+    started = time.perf_counter()
+    failures = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_batch_one, str(f)) for f in files]
+        for done, future in enumerate(as_completed(futures), start=1):
+            status, path, message = future.result()
+            failures += status != "ok"
+            bar = ("#" * (20 * done // len(files))).ljust(20)
+            print(f"[{bar}] {done}/{len(files)} {'ok   ' if status == 'ok' else 'ERROR'} {path}: {message}", flush=True)
+    print(f"done in {time.perf_counter() - started:.1f} s: {len(files) - failures} ok, {failures} failed")
+    return EXIT_OK if failures == 0 else EXIT_FAILED
+
+
+# -- entry point ----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jcmwb", description="Jupyter workbench for JCM monitoring calculations.")
+    parser.add_argument("--version", action="version", version=f"jcmwb {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    p = verbs.add_parser("run", help="validate a monitoring-period file and run its notebook; writes MRS.xlsx, notebook, HTML, receipt")
+    p.add_argument("file", help="monitoring-period YAML file")
+    p.add_argument("--out", help="output folder (default reports/<project>/<start>_<end>/)")
+    p.set_defaults(func=cmd_run)
+
+    p = verbs.add_parser("list", help="the methodology catalogue")
+    p.set_defaults(func=cmd_list)
+
+    p = verbs.add_parser("check", help="check methodology specs (ids or paths) or monitoring-period files without running")
+    p.add_argument("targets", nargs="*", help="methodology ids, spec paths or monitoring-period files (default: every spec)")
+    p.set_defaults(func=cmd_check)
+
+    p = verbs.add_parser("batch", help="run every monitoring-period file below a folder, in parallel")
+    p.add_argument("folder")
+    p.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of CPUs)")
+    p.set_defaults(func=cmd_batch)
+
+    for register in EXTRA_VERBS:
+        register(verbs)
+    return parser
+
+
+# Verbs that live in their own modules register here (one line each).
+EXTRA_VERBS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return args.func(args)
+    except JcmwbError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc.line()}", file=sys.stderr)
+        bad_input = isinstance(exc, (InputError, SpecError))
+        return EXIT_BAD_INPUT if bad_input else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Methodology notebooks: generated from the spec, executed on the example input.
+
+The skeleton (DESIGN.md section 6): title and what the methodology does; a ``parameters``
+cell of primitives; eligibility; inputs; one section per block of the calculation
+process sheet with the equations in LaTeX; the result; references.
+
+Usage::
+
+    python -m jcmwb.notebook --generate TH_AM001   # (re)write notebooks/TH_AM001.ipynb from its spec
+    python -m jcmwb.notebook --execute             # re-execute every committed notebook on its example
+
+A generated notebook is the author's to edit afterwards; ``--execute`` never regenerates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from jcmwb.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec
+
+NOTEBOOKS = ROOT / "notebooks"
+EXAMPLES = ROOT / "data" / "examples"
+KERNEL = "python3"
+
+
+def example_file(spec_id: str) -> Path | None:
+    """The methodology's example monitoring-period file (the first YAML in data/examples/<ID>)."""
+    folder = EXAMPLES / spec_id
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return files[0] if files else None
+
+
+def _md(text: str) -> nbformat.NotebookNode:
+    return new_markdown_cell(text.strip())
+
+
+def _code(text: str, tags: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+    cell = new_code_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def build(spec: Spec, example: Path | None) -> nbformat.NotebookNode:
+    """A fresh notebook for ``spec`` following the fixed skeleton."""
+    symbols = spec.symbols()
+    version = spec.versions[-1].version
+    rel = os.path.relpath(example, NOTEBOOKS) if example else f"../data/examples/{spec.id}/PERIOD.yaml"
+    cells = [
+        _md(
+            f"""
+# JCM_{spec.id}: {spec.title}
+
+{spec.summary or ""}
+
+Sectoral scope {spec.sectoral_scope}; family `{spec.family}`; version(s) {", ".join(f"{v.version} (approved {v.approved})" for v in spec.versions)}.
+The methodology is data: [`methodologies/{spec.id}/methodology.yaml`](../methodologies/{spec.id}/methodology.yaml).
+This notebook is a thin layer over `jcmwb.calculate`; run it headlessly with
+`jcmwb run FILE.yaml`, which also writes the Monitoring Report Sheet (`MRS.xlsx`) and a receipt.
+"""
+        ),
+        _code(
+            f"""
+# Parameters (papermill replaces this cell). Paths are relative to this notebook's folder.
+period_file = "{rel.replace(os.sep, "/")}"
+output_dir = ""
+""",
+            ("parameters",),
+        ),
+        _code(
+            """
+import jcmwb
+from jcmwb import report
+
+result = jcmwb.calculate(period_file)
+report.overview(result)
+"""
+        ),
+        _md("## Eligibility\n\nThe methodology's checklist, with the answers given in the monitoring-period file."),
+        _code("report.eligibility(result)"),
+        _md("## Inputs\n\nMonitored values (after any conservative correction) with the rows they come from, and the values fixed ex ante with their source and status."),
+        _code("report.inputs(result)"),
+        _code("report.data_quality(result)"),
+    ]
+    for name, param in spec.parameters.items():
+        if param.kind == "monitored":
+            cells.append(_md(f"### Monthly ${param.symbol}$: {param.description}"))
+            cells.append(_code(f'report.monthly_plot(result, "{name}")'))
+            cells.append(_code(f'report.monthly_table(result, "{name}")'))
+    for number, block in enumerate(BLOCKS, start=1):
+        lines = [f"## {number}. {BLOCK_TITLES[block]}", ""]
+        for eq in (e for e in spec.equations.values() if e.block == block):
+            lines.append(f"{eq.description} [{eq.unit}]:")
+            lines.append("")
+            lines.append(f"$${eq.symbol} = {eq.formula.to_latex(symbols)}$$")
+            lines.append("")
+        if block == "defaults":
+            lines.append("Default values are chosen by the option given in the monitoring-period file and the date they apply from.")
+        cells.append(_md("\n".join(lines)))
+        cells.append(_code(f'report.block(result, "{block}")'))
+    cells += [
+        _md("## Result\n\nThe emission reductions as the methodology rounds them, with every warning, then how the number was obtained."),
+        _code("report.outcome(result)"),
+        _code("report.trace(result)"),
+        _code(
+            """
+# Headless runs (jcmwb run) pass an output folder: write the Monitoring Report Sheet there.
+if output_dir:
+    from jcmwb.runner import write_outputs
+
+    write_outputs(result, output_dir)
+"""
+        ),
+        _md("## References\n\n" + ("\n".join(f"- {r}" for r in spec.references) or "- (none given in the spec)")),
+    ]
+    book = new_notebook(cells=cells)
+    book.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    book.metadata["language_info"] = {"name": "python"}
+    book.metadata["jcmwb"] = {"methodology": spec.id, "version": version}
+    return book
+
+
+def generate(spec_id: str, *, force: bool = False) -> Path:
+    spec = load_spec(spec_id)
+    target = NOTEBOOKS / f"{spec.id}.ipynb"
+    if target.exists() and not force:
+        raise FileExistsError(f"{target} exists (use --force to overwrite an author's notebook)")
+    NOTEBOOKS.mkdir(exist_ok=True)
+    book = build(spec, example_file(spec.id))
+    _write_atomic(book, target)
+    return target
+
+
+def scrub(book: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop execution timestamps and durations, so a re-execution only changes what changed."""
+    book.metadata.pop("papermill", None)
+    for cell in book.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return book
+
+
+def execute(spec_id: str) -> Path:
+    """Execute ``notebooks/<ID>.ipynb`` in place on its default parameters (the example)."""
+    import papermill
+
+    target = NOTEBOOKS / f"{spec_id}.ipynb"
+    handle, tmp = tempfile.mkstemp(suffix=".ipynb", dir=NOTEBOOKS)
+    os.close(handle)
+    try:
+        papermill.execute_notebook(str(target), tmp, kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False, log_output=False, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        book = scrub(nbformat.read(tmp, as_version=4))
+        _write_atomic(book, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target
+
+
+def _write_atomic(book: nbformat.NotebookNode, target: Path) -> None:
+    handle, tmp = tempfile.mkstemp(suffix=".ipynb.tmp", dir=target.parent)
+    os.close(handle)
+    try:
+        nbformat.write(book, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def methodology_ids() -> list[str]:
+    return sorted(p.parent.name for p in METHODOLOGIES.glob("*/methodology.yaml"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jcmwb.notebook", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("ids", nargs="*", help="methodology ids (default: every one with a notebook)")
+    parser.add_argument("--generate", action="store_true", help="write the notebook from the spec")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing notebook when generating")
+    parser.add_argument("--execute", action="store_true", help="execute the notebook in place on its example")
+    args = parser.parse_args(argv)
+    ids = args.ids or ([p.stem for p in sorted(NOTEBOOKS.glob("*_AM*.ipynb"))] if not args.generate else methodology_ids())
+    for spec_id in ids:
+        if args.generate:
+            print("generated", generate(spec_id, force=args.force).relative_to(ROOT))
+        if args.execute:
+            print("executed", execute(spec_id).relative_to(ROOT), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Headless runs: validate, execute the methodology notebook with papermill, write the outputs.
+
+``run(period_file)`` validates the monitoring-period file and its data in-process first,
+so bad input fails before any kernel starts and leaves nothing behind. The notebook then
+runs in a staging folder beside the output folder and writes ``MRS.xlsx``; the runner adds
+an HTML rendering without code and ``receipt.json``, and moves the folder into place in
+one step. A notebook that fails after validation is kept in ``<out>.failed/`` for
+inspection (as papermill does), never in the output folder.
+
+Everything written is reproducible: the notebook is executed with paths relative to the
+output folder and without timestamps, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jcmwb import __version__
+from jcmwb.errors import RunError
+from jcmwb.period import MonitoringPeriod, load_period
+from jcmwb.spec import ROOT
+
+if TYPE_CHECKING:
+    from jcmwb.compute import Result
+
+REPORTS = ROOT / "reports"
+OUTPUTS = ("MRS.xlsx", "notebook.ipynb", "report.html")
+RESULT_JSON = "result.json"
+RECEIPT = "receipt.json"
+# Seconds a single cell may run; a year of 15-minute data for many points takes far less.
+EXECUTION_TIMEOUT = 1800
+# The kernel's own start-up warnings are not the user's business; errors still show.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+PACKAGES = ("pandas", "pint", "xlsxwriter", "openpyxl", "papermill", "nbconvert", "matplotlib", "numpy", "pyyaml")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the repository when inside it (portable receipts), else absolute."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def write_outputs(result: Result, output_dir: str | Path) -> None:
+    """What the notebook writes in a headless run: the sheet and the result in JSON."""
+    out = Path(output_dir)
+    result.to_workbook(out / "MRS.xlsx")
+    summary = result.summary()
+    _write_text(out / RESULT_JSON, json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
+    handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.replace(tmp, path)
+
+
+def default_output(period: MonitoringPeriod) -> Path:
+    return REPORTS / _safe(period.project_id) / period.label
+
+
+def _safe(text: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+
+
+def input_files(period: MonitoringPeriod) -> list[tuple[str, Path]]:
+    """Every input of a run: the monitoring-period file and each data file it names."""
+    files: list[tuple[str, Path]] = []
+    if period.path:
+        files.append(("monitoring period", Path(period.path)))
+    for item in period.monitored.values():
+        if item.data is not None and all(p != Path(item.data) for _, p in files):
+            files.append((f"data for {item.name}", Path(item.data)))
+    return files
+
+
+@dataclass
+class RunOutcome:
+    out_dir: Path
+    result: Result
+    receipt: dict[str, Any]
+
+    @property
+    def er(self) -> float:
+        return self.result.er
+
+
+def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str | Path | None = None) -> RunOutcome:
+    """Validate and run one monitoring period; returns where the outputs are and the Result."""
+    from jcmwb.compute import calculate
+
+    period = load_period(period_file)
+    result = calculate(period)  # raises JcmwbError on bad input: before any kernel or folder
+    spec = period.spec
+    nb_path = Path(notebook) if notebook else ROOT / "notebooks" / f"{spec.id}.ipynb"
+    if not nb_path.exists():
+        raise RunError(f"no notebook for {spec.id}", file=str(nb_path), expected=f"notebooks/{spec.id}.ipynb (python -m jcmwb.notebook --generate {spec.id})")
+    out_dir = Path(out).resolve() if out else default_output(period)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        _execute(nb_path, staging, out_dir, Path(period.path))
+        produced = json.loads((staging / RESULT_JSON).read_text(encoding="utf-8"))
+        (staging / RESULT_JSON).unlink()
+        reported = produced["values"][spec.result]["value"]
+        if reported != result.er:
+            raise RunError("the notebook's result differs from the engine's", file=str(nb_path), expected=str(result.er), found=str(reported))
+        _html(staging / "notebook.ipynb", staging / "report.html")
+        receipt = make_receipt(result, period, nb_path, staging)
+        _write_text(staging / RECEIPT, json.dumps(receipt, indent=2) + "\n")
+        _publish_permissions(staging)
+        _replace_dir(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return RunOutcome(out_dir, result, receipt)
+
+
+def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from jcmwb.notebook import KERNEL, scrub
+
+    # Relative to the final folder, which has the same parent as the staging folder.
+    relative = os.path.relpath(period_file.resolve(), out_dir)
+    executed = staging / "notebook.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(nb_path),
+            str(executed),
+            parameters={"period_file": relative, "output_dir": "."},
+            kernel_name=KERNEL,
+            cwd=str(staging),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=EXECUTION_TIMEOUT,
+            extra_arguments=QUIET_KERNEL,
+        )
+    except PapermillExecutionError as exc:
+        failed = out_dir.with_name(out_dir.name + ".failed")
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.mkdir(parents=True)
+        if executed.exists():
+            shutil.copy2(executed, failed / "notebook.ipynb")
+        raise RunError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=str(nb_path), where=f"failed notebook kept in {failed}") from exc
+    import nbformat
+
+    book = scrub(nbformat.read(str(executed), as_version=4))
+    book.metadata.pop("widgets", None)
+    nbformat.write(book, str(executed))
+
+
+def _html(notebook: Path, target: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter()
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    target.write_text(body, encoding="utf-8")
+
+
+def _publish_permissions(folder: Path) -> None:
+    """Temporary files are private (0600); published outputs follow the user's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+    for item in folder.iterdir():
+        item.chmod(0o666 & ~umask)
+
+
+def _replace_dir(staging: Path, out_dir: Path) -> None:
+    if out_dir.exists():
+        trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.replace(out_dir, trash / "old")
+        os.replace(staging, out_dir)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        os.replace(staging, out_dir)
+    failed = out_dir.with_name(out_dir.name + ".failed")
+    shutil.rmtree(failed, ignore_errors=True)
+
+
+def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_dir: Path) -> dict[str, Any]:
+    """What is needed to re-run offline and to prove the outputs came from these inputs."""
+    spec = period.spec
+    packages = {}
+    for name in PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return {
+        "receipt": 1,
+        "jcmwb_version": __version__,
+        "python": platform.python_version(),
+        "packages": packages,
+        "methodology": {
+            "id": spec.id,
+            "version": result.version,
+            "spec": display_path(spec.path) if spec.path else None,
+            "spec_sha256": spec.sha256,
+        },
+        "project": {"id": period.project_id, "title": period.project_title},
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "notebook": {"path": display_path(notebook), "sha256": sha256(notebook)},
+        "inputs": [{"role": role, "path": display_path(path), "sha256": sha256(path)} for role, path in input_files(period)],
+        "outputs": {name: sha256(out_dir / name) for name in OUTPUTS},
+        "result": {
+            "name": spec.result,
+            "value": result.er,
+            "unit": spec.equations[spec.result].unit,
+            "values": {n: result.values[n] for n in spec.equations},
+        },
+        "provisional_defaults": result.provisional,
+        "warnings": result.warnings,
+    }
