@@ -30,10 +30,17 @@ def soffice() -> str | None:
 
 def recalculate(workbook: str | Path, out_dir: str | Path, *, timeout: float = 180) -> Path:
     """Recalculate ``workbook`` in LibreOffice (forced) and return the path of the result."""
+    return recalculate_many([workbook], out_dir, timeout=timeout)[0]
+
+
+def recalculate_many(workbooks: list[str | Path], out_dir: str | Path, *, timeout: float = 600) -> list[Path]:
+    """Recalculate several workbooks in one LibreOffice start (names must differ)."""
     exe = soffice()
     if exe is None:
         raise RunError("LibreOffice (soffice) is not installed", expected="apt-get install -y --no-install-recommends libreoffice-calc")
-    workbook = Path(workbook).resolve()
+    books = [Path(w).resolve() for w in workbooks]
+    if len({b.stem for b in books}) != len(books):
+        raise RunError("workbooks to recalculate together need different names", found=", ".join(b.name for b in books))
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="jcmwb-lo-") as profile:
@@ -49,12 +56,13 @@ def recalculate(workbook: str | Path, out_dir: str | Path, *, timeout: float = 1
             "xlsx:Calc MS Excel 2007 XML",
             "--outdir",
             str(out_dir),
-            str(workbook),
+            *map(str, books),
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    produced = out_dir / (workbook.stem + ".xlsx")
-    if done.returncode != 0 or not produced.exists():
-        raise RunError("LibreOffice could not recalculate the workbook", file=str(workbook), found=(done.stderr or done.stdout).strip()[:300])
+    produced = [out_dir / (b.stem + ".xlsx") for b in books]
+    for book, result in zip(books, produced):
+        if done.returncode != 0 or not result.exists():
+            raise RunError("LibreOffice could not recalculate the workbook", file=str(book), found=(done.stderr or done.stdout).strip()[:300])
     return produced
 
 
