@@ -434,7 +434,9 @@ def _latex(node: ast.AST, symbols: Mapping[str, Symbol], parent: int = 0) -> str
         func = node.func.id
         args = node.args
         if func == "sum":
-            return rf"\sum_{{{args[1].id}}} {_latex(args[0], symbols, 2)}"
+            text = rf"\sum_{{{args[1].id}}} {_latex(args[0], symbols, 2)}"
+            # A sum inside a product reads as if the product were summed: bracket it.
+            return rf"\left({text}\right)" if parent >= 2 else text
         if func in ("min", "max"):
             return rf"\{func}\left({', '.join(_latex(a, symbols) for a in args)}\right)"
         if func == "floor":
