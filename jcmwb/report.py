@@ -109,16 +109,21 @@ def block(result: Result, block_name: str) -> Html:
 
 
 def monthly_plot(result: Result, name: str) -> Any:
-    """A stacked bar chart of a monitored parameter's monthly totals per point."""
-    import matplotlib
+    """A stacked bar chart of a monitored parameter's monthly totals per point, as a PNG image.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Rendered off-screen to PNG bytes without a software stamp, so the image is the same on
+    every run and in every front end (notebook, HTML, Voila).
+    """
+    import io
+
+    from IPython.display import Image
+    from matplotlib.figure import Figure
 
     series = result.monitored[name]
     param = result.spec.parameters[name]
     months = sorted({m for p in series.points.values() for m in p.monthly})
-    fig, ax = plt.subplots(figsize=(9, 3.6))
+    fig = Figure(figsize=(9, 3.6), dpi=100)
+    ax = fig.subplots()
     bottom = [0.0] * len(months)
     for point, pdata in series.points.items():
         heights = [pdata.monthly.get(m, 0.0) for m in months]
@@ -130,8 +135,9 @@ def monthly_plot(result: Result, name: str) -> Any:
     ax.tick_params(axis="x", labelrotation=45)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    plt.close(fig)
-    return fig
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return Image(data=buffer.getvalue(), format="png")
 
 
 def monthly_table(result: Result, name: str) -> Html:
