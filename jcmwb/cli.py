@@ -92,6 +92,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if problems == 0 else EXIT_BAD_INPUT
 
 
+# -- new ------------------------------------------------------------------------------------
+def cmd_new(args: argparse.Namespace) -> int:
+    from jcmwb.authoring import scaffold
+    from jcmwb.runner import display_path
+
+    written = scaffold(args.id, execute=not args.no_execute)
+    print(f"scaffolded {args.id}:")
+    for path in written:
+        print(f"  {display_path(path)}")
+    print(f"next: edit methodologies/{args.id}/methodology.yaml (see methodologies/README.md), then\n  jcmwb check {args.id}\n  jcmwb run {display_path(written[2])}")
+    return EXIT_OK
+
+
 # -- batch ----------------------------------------------------------------------------------
 def period_files(folder: Path) -> list[Path]:
     """Monitoring-period files below ``folder``: YAML files whose first key is ``methodology``."""
@@ -157,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("check", help="check methodology specs (ids or paths) or monitoring-period files without running")
     p.add_argument("targets", nargs="*", help="methodology ids, spec paths or monitoring-period files (default: every spec)")
     p.set_defaults(func=cmd_check)
+
+    p = verbs.add_parser("new", help="scaffold a methodology: spec, notebook, example data, case")
+    p.add_argument("id", help="methodology id, e.g. TH_AM020")
+    p.add_argument("--no-execute", action="store_true", help="do not execute the generated notebook")
+    p.set_defaults(func=cmd_new)
 
     p = verbs.add_parser("batch", help="run every monitoring-period file below a folder, in parallel")
     p.add_argument("folder")
