@@ -55,7 +55,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows.append(
             (
                 spec.id,
-                ", ".join(v.version for v in spec.versions),
+                ", ".join(v.version + ("*" if v.provisional else "") for v in spec.versions),
                 str(spec.sectoral_scope),
                 spec.family,
                 f"{len(provisional)} of {sum(len(p.choices) for p in spec.parameters.values() if p.kind == 'fixed_default') or defaults}",
@@ -66,10 +66,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
     print(f"\n{len(specs)} methodologies. Provisional defaults are placeholders pending confirmation against the official documents.")
+    if any(v.provisional for spec in specs for v in spec.versions):
+        print("* version whose number or approval date is not confirmed (see versions in its methodology.yaml).")
     return EXIT_OK
 
 
 # -- check ----------------------------------------------------------------------------------
+def _is_period_file(path: Path) -> bool:
+    """A monitoring-period file starts with ``methodology:``; a spec (any name) with other keys."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            head = [line for line in handle.read(4096).splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError):
+        return True  # the period loader names the problem
+    return not head or head[0].startswith("methodology:")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from jcmwb.spec import METHODOLOGIES, load_spec
 
@@ -78,7 +90,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for target in targets:
         path = Path(target)
         try:
-            if path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml":
+            if path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml" and _is_period_file(path):
                 from jcmwb.compute import calculate
 
                 result = calculate(path)
@@ -87,8 +99,14 @@ def cmd_check(args: argparse.Namespace) -> int:
                 spec = load_spec(target)
                 print(f"ok  {spec.id} ({len(spec.parameters)} parameters, {len(spec.equations)} equations)")
         except JcmwbError as exc:
-            problems += 1
-            print(f"ERROR {exc.line()}")
+            found = getattr(exc, "problems", None) or [exc]  # a spec reports every problem at once
+            problems += len(found)
+            for problem in found:
+                print(f"ERROR {problem.line()}")
+            if len(found) > 1:
+                print(f"      {len(found)} problems in {target}")
+    if problems:
+        print(f"{problems} problem(s) found")
     return EXIT_OK if problems == 0 else EXIT_BAD_INPUT
 
 

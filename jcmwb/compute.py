@@ -128,6 +128,22 @@ def _dated(values: tuple[DatedValue, ...], period: MonitoringPeriod, name: str) 
     return valid[-1]
 
 
+def _check_version(period: MonitoringPeriod) -> None:
+    """A revision approved inside the period: which version applies is not defined by the
+    period's start alone, so the period is split at the approval date or names its version."""
+    spec = period.spec
+    revised = spec.versions_approved_within(period.start, period.end)
+    if revised and not period.version_named:
+        first = revised[0]
+        raise InputError(
+            f"version {first.version} of {spec.id} was approved on {first.approved}, inside the period",
+            file=str(period.path) if period.path else None,
+            where="period",
+            expected=f'a period ending before {first.approved} or starting on or after it (split the period there), or the version applied named (version: "{period.version}" or "{first.version}")',
+            found=f"{period.start} to {period.end}",
+        )
+
+
 def _resolve_fixed(spec: Spec, period: MonitoringPeriod, members: dict[str, list[str]]) -> dict[str, FixedValue]:
     file = str(period.path) if period.path else None
     out: dict[str, FixedValue] = {}
@@ -158,6 +174,14 @@ def _resolve_fixed(spec: Spec, period: MonitoringPeriod, members: dict[str, list
         if param.kind == "fixed_project":  # parse_period guarantees presence; be explicit anyway
             raise InputError(f"missing project-specific parameter {param.name}", file=file, where="fixed")
         choice = given.option if given and given.option else param.default_choice
+        per_member = param.choices[choice].members
+        if per_member:  # one dated value per category (methodologies/README.md 2.8)
+            used = {m: _dated(per_member[m], period, f"{param.name} ({m})") for m in members.get(param.index, per_member)}
+            sources = list(dict.fromkeys(f"{m}: {d.source}" for m, d in used.items()))
+            status = "provisional" if any(d.provisional for d in used.values()) else "confirmed"
+            start = max((d.start for d in used.values()), default=None)
+            out[param.name] = FixedValue(param.name, {m: d.value for m, d in used.items()}, param.unit, "; ".join(sources), status, choice, start)
+            continue
         dated = _dated(param.values_for(choice), period, param.name)
         if dated.table:
             keys = out[param.lookup_by].value
@@ -247,6 +271,21 @@ def _members(spec: Spec, period: MonitoringPeriod, data: dict[str, MonitoredData
     return members
 
 
+def _read_all(spec: Spec, period: MonitoringPeriod) -> dict[str, MonitoredData]:
+    """Every monitored parameter's data; category parameters first, so that a parameter
+    split by day category can be totalled by the category of each day."""
+    read: dict[str, MonitoredData] = {}
+    for name, item in period.monitored.items():
+        if spec.parameters[name].categories:
+            read[name] = read_monitored(item, spec.parameters[name], period)
+    for name, item in period.monitored.items():
+        param = spec.parameters[name]
+        if name not in read:
+            days = read[param.split_by].day_categories if param.split_by else None
+            read[name] = read_monitored(item, param, period, days)
+    return {name: read[name] for name in period.monitored}
+
+
 def calculate(source: str | Path | Mapping[str, Any] | MonitoringPeriod, *, base_dir: str | Path | None = None) -> Result:
     """Calculate a monitoring period: a path to its YAML file, a mapping, or a parsed period.
 
@@ -260,9 +299,10 @@ def calculate(source: str | Path | Mapping[str, Any] | MonitoringPeriod, *, base
         period = load_period(source)
     spec = period.spec
 
-    data = {name: read_monitored(item, spec.parameters[name], period) for name, item in period.monitored.items()}
+    data = _read_all(spec, period)
     indices = _members(spec, period, data)
     fixed = _resolve_fixed(spec, period, indices)
+    _check_version(period)  # after the defaults: a default changing inside the period is the more specific message
 
     raw_totals = {name: {p: round(d.total, MONITORED_DECIMALS) for p, d in series.points.items()} for name, series in data.items()}
     model = _Model(spec, indices)
@@ -288,6 +328,14 @@ def calculate(source: str | Path | Mapping[str, Any] | MonitoringPeriod, *, base
         result.notes.extend(f"{series.name}: {n}" for n in series.notes)
     _build_trace(result, unrounded)
     _eligibility(result)
+    for name, choice in period.alternatives.items():
+        alternative = spec.equations[name].alternatives[choice]
+        result.notes.append(f"{name} by its alternative '{choice}': {alternative.description} ({name} = {alternative.formula.text})")
+    version = spec.version(period.version)
+    if version is not None and version.provisional:
+        result.warnings.append(
+            f"PROVISIONAL version data: JCM_{spec.id} ver{version.version} and its approval date {version.approved} are not confirmed (see versions in the methodology spec)"
+        )
     if result.provisional:
         result.warnings.append("PROVISIONAL default value(s) used: " + ", ".join(result.provisional) + " (not yet confirmed against the official methodology)")
     return result
@@ -326,6 +374,8 @@ def _build_trace(result: Result, unrounded: dict[str, float]) -> None:
             provisional=any(nodes[i].provisional for i in inputs),
             unrounded=unrounded.get(name),
         )
+        if eq.alternative:
+            node.notes.append(f"alternative '{eq.alternative}' of {len(eq.alternatives)}: {eq.alternatives[eq.alternative].description}")
         raw = unrounded.get(name)
         if raw is not None and eq.rounding != "none" and raw != result.values[name]:
             node.notes.append(f"rounded {eq.rounding} from {excel_number(raw)} {eq.unit}")

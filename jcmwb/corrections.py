@@ -57,36 +57,47 @@ def apply_corrections(
 
     for name, item in period.monitored.items():
         for cal in item.calibration:
-            if cal.point not in current[name]:
+            # The meter's share of each member: itself, or, for a parameter split by day
+            # category, its contribution to each category total.
+            if cal.point in current[name]:
+                shares = [(cal.point, None)]
+            else:
+                shares = [(m, p.parts[cal.point]) for m, p in data[name].points.items() if cal.point in p.parts]
+            if not shares:
                 notes.append(f"calibration record for unknown point {cal.point} of {name} ignored")
                 continue
             error = abs(cal.error_percent)
             if error <= permissible:
                 continue
-            sign = sensitivity(current, evaluate, name, cal.point)
-            if sign == 0:
-                continue
-            before = current[name][cal.point]
-            after = before * (1 - error / 100) if sign > 0 else before * (1 + error / 100)
-            trial = {k: dict(v) for k, v in current.items()}
-            trial[name][cal.point] = after
-            er_before, er_after = evaluate(current), evaluate(trial)
-            _assert_not_raised(er_before, er_after, f"calibration correction of {name} at {cal.point}")
-            current = trial
-            direction = "reduced" if sign > 0 else "increased"
-            log.append(
-                Correction(
-                    name,
-                    cal.point,
-                    "calibration",
-                    before,
-                    after,
-                    data[name].unit,
-                    f"calibration on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%, the conservative direction",
-                    er_before,
-                    er_after,
+            for member, part in shares:
+                sign = sensitivity(current, evaluate, name, member)
+                if sign == 0:
+                    continue
+                before = current[name][member]
+                amount = before if part is None else part
+                after = before - amount * error / 100 if sign > 0 else before + amount * error / 100
+                trial = {k: dict(v) for k, v in current.items()}
+                trial[name][member] = after
+                er_before, er_after = evaluate(current), evaluate(trial)
+                _assert_not_raised(er_before, er_after, f"calibration correction of {name} at {member}")
+                current = trial
+                direction = "reduced" if sign > 0 else "increased"
+                share = "" if part is None else f" on the {amount:,.6g} {data[name].unit} metered by {cal.point}"
+                log.append(
+                    Correction(
+                        name,
+                        member,
+                        "calibration",
+                        before,
+                        after,
+                        data[name].unit,
+                        f"calibration of {cal.point} on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%{share}, the conservative direction"
+                        if part is not None
+                        else f"calibration on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%, the conservative direction",
+                        er_before,
+                        er_after,
+                    )
                 )
-            )
 
     for name, series in data.items():
         for point, pdata in series.points.items():

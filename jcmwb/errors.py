@@ -54,6 +54,23 @@ class SpecError(JcmwbError):
     kind = "spec"
 
 
+class SpecErrors(SpecError):  # noqa: N818 - a list of SpecError, named as the brief and callers expect
+    """Several independent problems in one spec, all found in one reading.
+
+    Reads as its first problem (``message``, ``where``, ``line()``), so a caller that
+    catches SpecError sees what it saw before; ``problems`` holds every one, in file order.
+    """
+
+    def __init__(self, problems: list[SpecError]) -> None:
+        first = problems[0]
+        self.problems = list(problems)
+        super().__init__(first.message, file=first.file, where=first.where, expected=first.expected, found=first.found)
+        self.kind = first.kind
+
+    def lines(self) -> list[str]:
+        return [p.line() for p in self.problems]
+
+
 class FormulaError(SpecError):
     """A formula cannot be parsed, is not allowed, or has inconsistent units."""
 

@@ -46,6 +46,11 @@ class Symbol:
     latex: str = ""
 
 
+def _is_zero(node: ast.AST) -> bool:
+    """A literal 0: it fits any unit (``max(x, 0)``, ``x > 0``, ``where(c, 0, x)``)."""
+    return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value == 0
+
+
 def round_half_away(value: float, digits: int) -> float:
     """Round as spreadsheets do (half away from zero), not as Python does (half even)."""
     quantum = Decimal(1).scaleb(-digits)
@@ -272,7 +277,8 @@ class Formula:
             left, lunit = self._walk(node.left, backend, symbols, indices, binding)
             right, runit = self._walk(node.right, backend, symbols, indices, binding)
             if isinstance(node.op, (ast.Add, ast.Sub)):
-                right = self._convert(backend, right, runit, lunit, node)
+                lunit = runit if _is_zero(node.left) else lunit
+                right = self._convert(backend, right, runit, lunit, node, arg=node.right)
                 return backend.binop("+" if isinstance(node.op, ast.Add) else "-", left, right), lunit
             if isinstance(node.op, ast.Mult):
                 return backend.binop("*", left, right), lunit * runit
@@ -280,7 +286,8 @@ class Formula:
         if isinstance(node, ast.Compare):
             left, lunit = self._walk(node.left, backend, symbols, indices, binding)
             right, runit = self._walk(node.comparators[0], backend, symbols, indices, binding)
-            right = self._convert(backend, right, runit, lunit, node)
+            lunit = runit if _is_zero(node.left) else lunit
+            right = self._convert(backend, right, runit, lunit, node, arg=node.comparators[0])
             return backend.compare(_COMPARE[type(node.ops[0])], left, right), DIMENSIONLESS
         if isinstance(node, ast.Call):
             return self._call(node, backend, symbols, indices, binding)
@@ -305,11 +312,10 @@ class Formula:
         if func in ("min", "max"):
             if len(args) < 2:
                 raise self._error(f"{func} takes two or more arguments", found=ast.unparse(node))
-            first, unit = self._walk(args[0], backend, symbols, indices, binding)
-            parts = [first]
-            for arg in args[1:]:
-                value, vunit = self._walk(arg, backend, symbols, indices, binding)
-                parts.append(self._convert(backend, value, vunit, unit, node))
+            walked = [self._walk(arg, backend, symbols, indices, binding) for arg in args]
+            # The unit is the first argument's; a literal 0 takes the unit of the others.
+            unit = next((u for arg, (_, u) in zip(args, walked) if not _is_zero(arg)), walked[0][1])
+            parts = [self._convert(backend, value, vunit, unit, node, arg=arg) for arg, (value, vunit) in zip(args, walked)]
             return backend.extreme(func, parts), unit
         if func in ("floor", "ceil"):
             if len(args) != 1:
@@ -327,7 +333,8 @@ class Formula:
             cond, _ = self._walk(args[0], backend, symbols, indices, binding)
             a, aunit = self._walk(args[1], backend, symbols, indices, binding)
             b, bunit = self._walk(args[2], backend, symbols, indices, binding)
-            return backend.where(cond, a, self._convert(backend, b, bunit, aunit, node)), aunit
+            aunit = bunit if _is_zero(args[1]) else aunit
+            return backend.where(cond, a, self._convert(backend, b, bunit, aunit, node, arg=args[2])), aunit
         spec = helper_registry.HELPERS[func]
         if len(args) != len(spec.args):
             raise self._error(f"{func} takes {len(spec.args)} arguments ({', '.join(spec.args)})", found=ast.unparse(node))
@@ -337,8 +344,8 @@ class Formula:
             converted.append(self._convert(backend, value, vunit, parse_unit(arg_unit), node, what=f"argument {arg_name} of {func}"))
         return backend.helper(spec, converted), parse_unit(spec.returns)
 
-    def _convert(self, backend, value, unit, target, node, what: str | None = None):
-        if unit == target:
+    def _convert(self, backend, value, unit, target, node, what: str | None = None, arg: ast.AST | None = None):
+        if unit == target or (arg is not None and _is_zero(arg)):  # zero is zero in every unit
             return value
         if unit.dimensionality != target.dimensionality:
             raise self._error(
@@ -450,7 +457,8 @@ def _latex(node: ast.AST, symbols: Mapping[str, Symbol], parent: int = 0) -> str
                 rf"\begin{{cases}} {_latex(args[1], symbols)} & \text{{if }} {_latex(args[0], symbols)} \\ "
                 rf"{_latex(args[2], symbols)} & \text{{otherwise}} \end{{cases}}"
             )
-        return rf"\mathrm{{{func}}}\left({', '.join(_latex(a, symbols) for a in args)}\right)"
+        name = func.replace("_", r"\_")  # a helper's name is text, not a subscript
+        return rf"\mathrm{{{name}}}\left({', '.join(_latex(a, symbols) for a in args)}\right)"
     return "?"  # pragma: no cover
 
 

@@ -12,6 +12,11 @@ register
 monthly
     columns ``month, point, value[, unit]`` (month as ``YYYY-MM``): monthly totals,
     e.g. from invoices (option B). Months must lie wholly inside the period.
+daily
+    columns ``date, category``: the category of each day of the period (e.g. a grid day
+    or an off-grid diesel day), for a parameter with ``categories``. Its value per category
+    is the number of days; interval data of a parameter ``split_by`` it are totalled per
+    category of the day each interval starts in.
 
 Every value is converted explicitly to the parameter's unit; a unit given both in the
 file and in the period file must agree.
@@ -55,6 +60,9 @@ class PointData:
     gaps: list[Gap] = field(default_factory=list)
     excluded: int = 0
     max_value: float | None = None
+    # For a parameter split by day category: the contribution of each underlying point.
+    parts: dict[str, float] = field(default_factory=dict)
+    detail: str = ""  # extra text for the MRS comments (e.g. the dates of a day category)
 
     @property
     def missing(self) -> int:
@@ -73,13 +81,19 @@ class MonitoredData:
     points: dict[str, PointData]
     interval: str | None = None
     notes: list[str] = field(default_factory=list)
+    day_categories: dict[dt.date, str] = field(default_factory=dict)  # format daily: date -> category
 
     @property
     def gaps(self) -> list[Gap]:
         return [g for p in self.points.values() for g in p.gaps]
 
 
-_COLUMNS = {"interval": ("timestamp", "point", "value"), "register": ("timestamp", "point", "reading"), "monthly": ("month", "point", "value")}
+_COLUMNS = {
+    "interval": ("timestamp", "point", "value"),
+    "register": ("timestamp", "point", "reading"),
+    "monthly": ("month", "point", "value"),
+    "daily": ("date", "category"),
+}
 
 
 def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, int]:
@@ -172,7 +186,21 @@ def _check_points(frame: pd.DataFrame, item: MonitoredInput, file: str) -> None:
         raise DataError("no monitoring point", file=file, where=f"row {first['row']}, column point", expected="a point id")
 
 
+_OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+
+
 def _timestamps(frame: pd.DataFrame, file: str) -> pd.Series:
+    # Checked on the text first: pandas refuses a column mixing offsets and local times with a bare ValueError.
+    offset = frame["timestamp"].str.contains(_OFFSET, regex=True)
+    if offset.any():
+        first = frame.loc[offset].iloc[0]
+        raise DataError(
+            "timestamps with a time-zone offset are not supported",
+            file=file,
+            where=f"row {first['row']}, column timestamp",
+            expected="local time without offset",
+            found=repr(first["timestamp"]),
+        )
     stamps = pd.to_datetime(frame["timestamp"], errors="coerce", format="ISO8601")
     bad = stamps.isna()
     if bad.any():
@@ -188,7 +216,7 @@ def _duplicates(frame: pd.DataFrame, keys: list[str], file: str) -> None:
     if dup.any():
         row = frame.loc[dup].iloc[0]
         first = frame.loc[(frame[keys] == row[keys]).all(axis=1), "row"].iloc[0]
-        what = ", ".join(f"{k} {row[k]}" for k in keys)
+        what = ", ".join(f"{'timestamp' if k == 'ts' else k} {row[k]}" for k in keys)
         raise DataError("duplicate value", file=file, where=f"row {row['row']}", expected="one value per point and time", found=f"{what} again (first at row {first})")
 
 
@@ -215,7 +243,7 @@ def _ranges(missing: pd.DatetimeIndex, step: pd.Timedelta) -> list[tuple[pd.Time
     return out
 
 
-def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
+def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str, categories: dict[dt.date, str] | None = None) -> MonitoredData:
     name = Path(file).name
     stamps = _timestamps(frame, file)
     frame = frame.assign(ts=stamps)
@@ -241,8 +269,21 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
             raise DataError("cannot tell the interval from one value per point", file=file, expected=f"several values per point, or interval: in monitored.{item.name}")
         step = diffs.mode().iloc[0]
     label = _step_label(step)
+    # A value stamped between grid points would count in the total and leave its interval
+    # "missing" too (and a conservative fill would then count it twice): refuse it.
+    offgrid = ((frame["ts"] - start) % step) != pd.Timedelta(0)
+    if offgrid.any():
+        first = frame.loc[offgrid].iloc[0]
+        raise DataError(
+            "timestamp not at the start of an interval",
+            file=file,
+            where=f"row {first['row']}, column timestamp",
+            expected=f"a timestamp every {label} from {period.start} 00:00",
+            found=repr(first["timestamp"]),
+        )
     expected = pd.date_range(start, end, freq=step, inclusive="left")
     points: dict[str, PointData] = {}
+    per_point: dict[str, tuple[pd.DataFrame, pd.DatetimeIndex]] = {}
     names = list(item.points) if item.points else sorted(frame["point"].unique())
     for point in names:
         mine = frame[frame["point"] == point]
@@ -263,10 +304,131 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
             excluded=len(mine) - len(kept),
             max_value=float(kept["v"].max()) if len(kept) else None,
         )
+        per_point[point] = (kept, missing)
     data = MonitoredData(item.name, param.unit, item.option, item.format, file, points, interval=label)
     outside = int((~inside).sum())
     if outside:
         data.notes.append(f"{outside} value(s) outside the period {period.start} to {period.end} excluded")
+    if categories is not None:
+        absent = [p for p, d in points.items() if d.count == 0]
+        if absent:
+            data.notes.append("no data inside the period for " + ", ".join(absent))
+        data.points = _by_category(per_point, categories, _category_texts(param, period), step, label, name)
+    return data
+
+
+def _category_texts(param: Parameter, period: MonitoringPeriod) -> dict[str, str]:
+    """The categories (name -> description) of a category parameter or of the one a parameter is split by."""
+    owner = param if param.categories else period.spec.parameters[param.split_by]
+    return {name: str(text) for name, text in owner.categories.items()}
+
+
+def _by_category(
+    per_point: dict[str, tuple[pd.DataFrame, pd.DatetimeIndex]],
+    categories: dict[dt.date, str],
+    texts: dict[str, str],
+    step: pd.Timedelta,
+    label: str,
+    file_name: str,
+) -> dict[str, PointData]:
+    """Interval data per point -> totals per day category (each interval counts on the day it starts)."""
+    out: dict[str, PointData] = {}
+    tagged = {}
+    for point, (kept, missing) in per_point.items():
+        tagged[point] = (kept.assign(cat=kept["ts"].dt.date.map(categories)), missing, pd.Index(missing.date).map(categories))
+    for cat, text in texts.items():
+        total, parts, monthly, rows, gaps, count, largest = 0.0, {}, {}, [], [], 0, None
+        for point, (kept, missing, missing_cats) in tagged.items():
+            mine = kept[kept["cat"] == cat]
+            parts[point] = float(mine["v"].sum())
+            total += parts[point]
+            count += len(mine)
+            rows.append(mine["row"])
+            for month, v in mine.groupby(mine["ts"].dt.strftime("%Y-%m"))["v"].sum().items():
+                monthly[month] = monthly.get(month, 0.0) + float(v)
+            if len(mine):
+                largest = max(largest or 0.0, float(mine["v"].max()))
+            gaps += [Gap(point, s.to_pydatetime(), e.to_pydatetime(), n, label) for s, e, n in _ranges(missing[missing_cats == cat], step)]
+        out[cat] = PointData(
+            point=cat,
+            description=text,
+            total=total,
+            rows=_row_span(pd.concat(rows) if rows else pd.Series(dtype=float), file_name),
+            monthly=dict(sorted(monthly.items())),
+            count=count,
+            gaps=gaps,
+            max_value=largest,
+            parts=parts,
+        )
+    return out
+
+
+def _day_ranges(days: list[dt.date], limit: int = 24) -> str:
+    """2019-04-02, 2019-04-03, 2019-04-05 -> '2019-04-02 to 2019-04-03; 2019-04-05'."""
+    spans: list[list[dt.date]] = []
+    for day in sorted(days):
+        if spans and (day - spans[-1][1]).days == 1:
+            spans[-1][1] = day
+        else:
+            spans.append([day, day])
+    text = [f"{a} to {b}" if a != b else f"{a}" for a, b in spans]
+    if len(text) > limit:
+        return "; ".join(text[:limit]) + f"; ... ({len(text)} ranges in all)"
+    return "; ".join(text)
+
+
+def _daily(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
+    """The category of each day -> number of days per category, and the day -> category map."""
+    name = Path(file).name
+    dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna()
+    if bad.any():
+        first = frame.loc[bad].iloc[0]
+        raise DataError("not a date", file=file, where=f"row {first['row']}, column date", expected="YYYY-MM-DD", found=repr(first["date"]))
+    frame = frame.assign(d=dates)
+    dup = frame.duplicated(["d"], keep="first")
+    if dup.any():
+        row = frame.loc[dup].iloc[0]
+        first_row = frame.loc[frame["d"] == row["d"], "row"].iloc[0]
+        raise DataError("duplicate day", file=file, where=f"row {row['row']}", expected="one category per day", found=f"{row['date']} again (first at row {first_row})")
+    texts = _category_texts(param, period)
+    unknown = ~frame["category"].isin(list(texts))
+    if unknown.any():
+        first = frame.loc[unknown].iloc[0]
+        raise DataError("unknown day category", file=file, where=f"row {first['row']}, column category", expected="one of " + ", ".join(texts), found=repr(first["category"]))
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    inside = (frame["d"] >= start) & (frame["d"] <= end)
+    days = pd.date_range(start, end, freq="D")
+    missing = days.difference(pd.DatetimeIndex(frame.loc[inside, "d"]))
+    if len(missing):
+        raise DataError(
+            "day without a category",
+            file=file,
+            where="column date",
+            expected=f"one row per day from {period.start} to {period.end}",
+            found=f"{len(missing)} day(s) missing, the first {missing[0].date()}",
+        )
+    scale = factor("day", strip_period(param.unit), where=f"parameters.{param.name}.unit", file=file)
+    kept = frame[inside]
+    points: dict[str, PointData] = {}
+    for cat, text in texts.items():
+        mine = kept[kept["category"] == cat]
+        monthly = mine.groupby(mine["d"].dt.strftime("%Y-%m")).size()
+        points[cat] = PointData(
+            point=cat,
+            description=text,
+            total=len(mine) * scale,
+            rows=_row_span(mine["row"], name),
+            monthly={k: float(v) * scale for k, v in monthly.items()},
+            count=len(mine),
+            expected=len(days),
+            detail=(f"{cat} days: " + _day_ranges(list(mine["d"].dt.date))) if len(mine) else "",
+        )
+    data = MonitoredData(item.name, param.unit, item.option, "daily", file, points, interval="day")
+    data.day_categories = dict(zip(kept["d"].dt.date, kept["category"]))
+    outside = int((~inside).sum())
+    if outside:
+        data.notes.append(f"{outside} day(s) outside the period excluded")
     return data
 
 
@@ -390,6 +552,23 @@ def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period
     return data
 
 
+def _all_categories(data: MonitoredData, param: Parameter, period: MonitoringPeriod) -> None:
+    """The members of a category index are the spec's categories, all of them, in the spec's order."""
+    texts = _category_texts(param, period)
+    unknown = [p for p in data.points if p not in texts]
+    if unknown:
+        raise DataError(
+            "unknown day category",
+            file=str(period.path) if period.path else data.file,
+            where=f"monitored.{data.name}.values.{unknown[0]}",
+            expected="one of " + ", ".join(texts),
+            found=repr(unknown[0]),
+        )
+    data.points = {c: data.points.get(c) or PointData(c, texts[c], 0.0, rows="no value given: 0") for c in texts}
+    for cat, pdata in data.points.items():
+        pdata.description = texts[cat]
+
+
 def _typed(item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> MonitoredData:
     file = str(period.path) if period.path else "<monitoring period>"
     scale = factor(item.unit or param.unit, strip_period(param.unit), where=f"monitored.{item.name}.unit", file=file)
@@ -403,16 +582,43 @@ def _typed(item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> 
     return MonitoredData(item.name, param.unit, item.option, "values", file, points)
 
 
-def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> MonitoredData:
-    """Read one monitored parameter's data for the period."""
+def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPeriod, categories: dict[dt.date, str] | None = None) -> MonitoredData:
+    """Read one monitored parameter's data for the period.
+
+    ``categories`` (date -> category) is required for interval data of a parameter ``split_by``
+    a category parameter: the data are then totalled per category of each day.
+    """
+    if param.split_by and item.data is not None and not categories:
+        raise DataError(
+            f"{item.name} is split by the category of each day, but {param.split_by} gives no day-by-day categories",
+            file=str(period.path) if period.path else "<monitoring period>",
+            where=f"monitored.{param.split_by}",
+            expected="data: a daily file (date, category), not typed values",
+        )
     if item.data is None:
         data = _typed(item, param, period)
     else:
+        if not item.data.exists():  # name the key that points at it, not only the path
+            raise DataError(
+                "data file not found",
+                file=str(period.path) if period.path else "<monitoring period>",
+                where=f"monitored.{item.name}.data",
+                expected="an existing CSV or XLSX file, relative to the monitoring-period file",
+                found=str(item.data),
+            )
         frame, _ = _read_table(item.data, item.format)
-        _check_points(frame, item, str(item.data))
-        reader = {"interval": _interval, "register": _register, "monthly": _monthly}[item.format]
-        data = reader(frame, item, param, period, str(item.data))
-    if item.points:
+        if item.format != "daily":
+            _check_points(frame, item, str(item.data))
+        if item.format == "daily":
+            data = _daily(frame, item, param, period, str(item.data))
+        elif param.split_by:
+            data = _interval(frame, item, param, period, str(item.data), categories)
+        else:
+            reader = {"interval": _interval, "register": _register, "monthly": _monthly}[item.format]
+            data = reader(frame, item, param, period, str(item.data))
+    if param.categories or param.split_by:
+        _all_categories(data, param, period)
+    elif item.points:
         absent = [p for p in item.points if data.points[p].count == 0]
         if absent and item.data is not None:
             data.notes.append("no data inside the period for " + ", ".join(absent))

@@ -99,7 +99,13 @@ report.overview(result)
         for eq in (e for e in spec.equations.values() if e.block == block):
             lines.append(f"{eq.description} [{eq.unit}]:")
             lines.append("")
-            lines.append(f"$${eq.symbol} = {eq.formula.to_latex(symbols)}$$")
+            if eq.alternatives:  # the monitoring-period file selects one (`alternatives:`)
+                lines.append(f"one of {len(eq.alternatives)} alternatives, selected in the monitoring-period file (`alternatives: {{{eq.name}: ...}}`; default `{eq.default_alternative}`):")
+                lines.append("")
+                for alt in eq.alternatives.values():
+                    lines.append(f"- `{alt.name}`, {alt.description}: ${eq.symbol} = {alt.formula.to_latex(symbols)}$")
+            else:
+                lines.append(f"$${eq.symbol} = {eq.formula.to_latex(symbols)}$$")
             lines.append("")
         if block == "defaults":
             lines.append("Default values are chosen by the option given in the monitoring-period file and the date they apply from.")

@@ -16,7 +16,7 @@ from typing import Any
 from jcmwb.errors import InputError
 from jcmwb.spec import Spec, load_spec, load_yaml
 
-FORMATS = ("interval", "register", "monthly")
+FORMATS = ("interval", "register", "monthly", "daily")
 
 
 @dataclass
@@ -67,6 +67,8 @@ class MonitoringPeriod:
     eligibility: dict[str, bool]
     allocation: dict[str, Any] | None = None
     participants: str = ""
+    alternatives: dict[str, str] = field(default_factory=dict)  # equation -> alternative in use
+    version_named: bool = False  # the file names the version (else: the one in force at the start)
 
     @property
     def label(self) -> str:
@@ -140,7 +142,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
     """Validate a monitoring-period mapping against its methodology spec."""
     file = str(path) if path else "<monitoring period>"
     c = _Check(file)
-    c.mapping(raw, "", ("methodology", "project", "period", "monitored"), ("version", "fixed", "eligibility", "allocation", "participants"))
+    c.mapping(raw, "", ("methodology", "project", "period", "monitored"), ("version", "alternatives", "fixed", "eligibility", "allocation", "participants"))
     methodology = c.text(raw["methodology"], "methodology")
     if spec is None:
         try:
@@ -164,8 +166,46 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
     version = spec.version_at(start).version
     if "version" in raw:
         version = c.text(raw["version"], "version")
-        if spec.version(version) is None:
+        named = spec.version(version)
+        if named is None:
             raise c.fail("version", "unknown version of the methodology", expected="one of " + ", ".join(v.version for v in spec.versions), found=repr(version))
+        if named.approved > start:
+            valid = [v.version for v in spec.versions if v.approved <= start]
+            raise c.fail(
+                "version",
+                f"version {version} of {spec.id} was approved on {named.approved}, after the period starts",
+                expected="a version approved on or before " + str(start) + (": " + ", ".join(valid) if valid else ""),
+                found=repr(version),
+            )
+
+    # Equations with alternatives (e.g. metered energy, or rated power x hours x days): the
+    # period selects one; what only the other alternatives use is then neither required nor allowed.
+    full = spec
+    alternatives: dict[str, str] = {}
+    raw_alt = raw.get("alternatives") or {}
+    if not isinstance(raw_alt, Mapping):
+        raise c.fail("alternatives", "expected a mapping of equation -> alternative")
+    for name, choice in raw_alt.items():
+        eq = full.equations.get(str(name))
+        if eq is None or not eq.alternatives:
+            raise c.fail(f"alternatives.{name}", "not an equation with alternatives of " + full.id, expected="one of " + (", ".join(full.alternatives()) or "none in this methodology"), found=repr(name))
+        alternatives[str(name)] = c.text(choice, f"alternatives.{name}")
+        if alternatives[str(name)] not in eq.alternatives:
+            raise c.fail(f"alternatives.{name}", "unknown alternative", expected="one of " + ", ".join(eq.alternatives), found=repr(choice))
+    for name, eq in full.alternatives().items():
+        alternatives.setdefault(name, eq.default_alternative)
+    spec = full.resolve(alternatives)
+
+    def unused(name: Any, where: str) -> None:
+        """Refuse a parameter that only an alternative not selected uses."""
+        if str(name) in full.parameters and str(name) not in spec.parameters:
+            users = [f"{e}: {a}" for e, eq in full.alternatives().items() for a, alt in eq.alternatives.items() if str(name) in alt.formula.names]
+            raise c.fail(
+                where,
+                f"{name} is not used with the alternatives selected (" + ", ".join(f"{e}: {a}" for e, a in alternatives.items()) + ")",
+                expected=f"no {name}, or alternatives {'; '.join(users) or 'that use it'}",
+                found=repr(name),
+            )
 
     fixed: dict[str, FixedInput] = {}
     raw_fixed = raw.get("fixed") or {}
@@ -173,6 +213,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         raise c.fail("fixed", "expected a mapping of parameter -> choice or value")
     for name, item in raw_fixed.items():
         where = f"fixed.{name}"
+        unused(name, where)
         param = spec.parameters.get(str(name))
         if param is None or param.kind == "monitored":
             known = [p for p, v in spec.parameters.items() if v.kind != "monitored"]
@@ -208,6 +249,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         raise c.fail("monitored", "expected a mapping of parameter -> data")
     for name, item in raw["monitored"].items():
         where = f"monitored.{name}"
+        unused(name, where)
         param = spec.parameters.get(str(name))
         if param is None or param.kind != "monitored":
             known = [p for p, v in spec.parameters.items() if v.kind == "monitored"]
@@ -221,9 +263,14 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
             raise c.fail(where, "give either data (a CSV/XLSX file) or values (period totals per point)")
         if "data" in item:
             entry.data = (path.parent if path else (base_dir or Path.cwd())) / c.text(item["data"], f"{where}.data")
-            entry.format = c.text(item.get("format", "interval"), f"{where}.format")
+            entry.format = c.text(item.get("format", "daily" if param.categories else "interval"), f"{where}.format")
             if entry.format not in FORMATS:
                 raise c.fail(f"{where}.format", "unknown data format", expected="one of " + ", ".join(FORMATS), found=repr(entry.format))
+            if (entry.format == "daily") != bool(param.categories):
+                expected = "format: daily (columns date, category)" if param.categories else "one of interval, register, monthly (daily is for the category of each day)"
+                raise c.fail(f"{where}.format", f"{name} {'is' if param.categories else 'is not'} a category parameter", expected=expected, found=repr(entry.format))
+            if param.split_by and entry.format != "interval":
+                raise c.fail(f"{where}.format", f"{name} is split by the category of each day, which needs interval data", expected="format: interval", found=repr(entry.format))
         else:
             entry.values = c.number_map(item["values"], f"{where}.values")
             if entry.unit is None:
@@ -271,6 +318,8 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         eligibility=eligibility,
         allocation=raw.get("allocation"),
         participants=str(raw.get("participants", "")),
+        alternatives=alternatives,
+        version_named="version" in raw,
     )
 
 

@@ -119,6 +119,8 @@ def monthly_plot(result: Result, name: str) -> Any:
     from IPython.display import Image
     from matplotlib.figure import Figure
 
+    if name not in result.monitored:
+        return _not_used(result, name)
     series = result.monitored[name]
     param = result.spec.parameters[name]
     months = sorted({m for p in series.points.values() for m in p.monthly})
@@ -140,7 +142,16 @@ def monthly_plot(result: Result, name: str) -> Any:
     return Image(data=buffer.getvalue(), format="png")
 
 
+def _not_used(result: Result, name: str) -> Html:
+    """A monitored parameter that only an alternative not selected in this period uses."""
+    chosen = ", ".join(f"{e}: {a}" for e, a in result.period.alternatives.items())
+    text = f"{name} is not used in this period (alternatives selected: {chosen})."
+    return Html(f"<p>{html.escape(text)}</p>", text)
+
+
 def monthly_table(result: Result, name: str) -> Html:
+    if name not in result.monitored:
+        return _not_used(result, name)
     series = result.monitored[name]
     unit = result.spec.parameters[name].unit.split("/")[0]
     points = list(series.points)

@@ -9,18 +9,20 @@ naming the file and the key. The format is documented in ``methodologies/README.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from jcmwb.errors import JcmwbError, SpecError
+from jcmwb.errors import JcmwbError, SpecError, SpecErrors
 from jcmwb.formulas import Formula, Symbol, dependency_order
-from jcmwb.units import parse_unit
+from jcmwb.units import parse_unit, same_dimension
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODOLOGIES = ROOT / "methodologies"
@@ -49,13 +51,17 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise SpecError(
+            problem = SpecError(
                 "duplicate key",
                 file=getattr(loader, "jcmwb_file", None),
                 where=f"line {key_node.start_mark.line + 1}",
                 expected="each key once",
                 found=f"{key!r} again (first on line {seen[key]})",
             )
+            if getattr(loader, "jcmwb_problems", None) is None:
+                raise problem
+            loader.jcmwb_problems.append(problem)  # collecting: report it and keep reading (the last value wins)
+            continue
         seen[key] = key_node.start_mark.line + 1
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -63,8 +69,33 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(path: Path, error: type[JcmwbError] = SpecError) -> Any:
-    """Read a YAML file strictly (duplicate keys refused); errors name the file and line."""
+def _construct_timestamp(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+    """A date-like scalar that is no real date (2016-13-40) is a SpecError naming its line, not a ValueError."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        problem = SpecError(
+            "bad date", file=getattr(loader, "jcmwb_file", None), where=f"line {node.start_mark.line + 1}", expected="a real date YYYY-MM-DD", found=repr(node.value)
+        )
+        if getattr(loader, "jcmwb_problems", None) is None:
+            raise problem from exc
+        loader.jcmwb_problems.append(problem)  # collecting: reported here, not again by the reader
+        return _ReportedBadDate(node.value)
+
+
+class _ReportedBadDate(str):
+    """A date-like scalar already reported as a bad date while collecting problems."""
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def load_yaml(path: Path, error: type[JcmwbError] = SpecError, problems: list[SpecError] | None = None) -> Any:
+    """Read a YAML file strictly (duplicate keys refused); errors name the file and line.
+
+    With a ``problems`` list, duplicate keys and impossible dates are appended to it and
+    reading goes on (the spec loader reports every problem at once); without, the first raises.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -74,6 +105,7 @@ def load_yaml(path: Path, error: type[JcmwbError] = SpecError) -> Any:
         raise error("not a UTF-8 text file", file=str(path)) from exc
     loader = _StrictLoader(text)
     loader.jcmwb_file = str(path)
+    loader.jcmwb_problems = problems
     try:
         return loader.get_single_data()
     except SpecError as exc:
@@ -128,9 +160,13 @@ class DatedValue:
 
 @dataclass(frozen=True)
 class Choice:
+    """A named alternative of a default. ``members``: one list of dated values per member of
+    a category index (e.g. an emission factor per day category); ``values`` then holds them all."""
+
     name: str
     description: Text
     values: tuple[DatedValue, ...]
+    members: dict[str, tuple[DatedValue, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,9 +185,22 @@ class Parameter:
     fuel_type: str = ""
     frequency: str = ""
     measurement: str = ""
+    # Day categories (methodologies/README.md 2.8): a category parameter lists its categories
+    # (the members of its index); a parameter split_by it is totalled per category of each day.
+    categories: dict[str, Text] = field(default_factory=dict)
+    split_by: str | None = None
 
     def values_for(self, choice: str) -> tuple[DatedValue, ...]:
         return self.choices[choice].values
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One of an equation's alternative formulas; the monitoring period selects one."""
+
+    name: str
+    description: Text
+    formula: Formula
 
 
 @dataclass
@@ -166,12 +215,24 @@ class Equation:
     rounding: str = "none"
     floor_at_zero: bool = False
     fuel_type: str = ""
+    # Alternatives (e.g. metered energy, or rated power x hours x days): ``formula`` is the
+    # default alternative's until a period selects one (``Spec.resolve``); ``alternative``
+    # then names the one in use.
+    alternatives: dict[str, Alternative] = field(default_factory=dict)
+    default_alternative: str | None = None
+    alternative: str | None = None
 
 
 @dataclass(frozen=True)
 class Version:
     version: str
     approved: dt.date
+    status: str = "confirmed"
+    source: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        return self.status != "confirmed"
 
 
 @dataclass(frozen=True)
@@ -212,6 +273,54 @@ class Spec:
     def version(self, label: str) -> Version | None:
         return next((v for v in self.versions if v.version == label), None)
 
+    def versions_approved_within(self, start: dt.date, end: dt.date) -> list[Version]:
+        """Versions approved after ``start`` and on or before ``end`` (a period across a revision)."""
+        return [v for v in self.versions if start < v.approved <= end]
+
+    def alternatives(self) -> dict[str, Equation]:
+        """The equations that have alternative formulas, by name."""
+        return {n: e for n, e in self.equations.items() if e.alternatives}
+
+    def inactive(self, choices: Mapping[str, str]) -> set[str]:
+        """Parameters and equations used only by alternatives that ``choices`` does not select.
+
+        ``choices`` maps an equation to the alternative selected (others: their default).
+        A name referred to by no formula at all stays active (e.g. a total shown for reading).
+        """
+        selected = {n: e.alternatives[choices.get(n) or e.default_alternative] for n, e in self.alternatives().items()}
+
+        def active_formula(name: str) -> Formula:
+            return selected[name].formula if name in selected else self.equations[name].formula
+
+        candidates = {x for n, e in selected.items() for alt in self.equations[n].alternatives.values() if alt is not e for x in alt.formula.names}
+        inactive: set[str] = set()
+        while True:
+            used = {x for n in self.equations if n not in inactive for x in active_formula(n).names}
+            used |= {p.lookup_by for n, p in self.parameters.items() if n not in inactive and p.lookup_by}
+            newly = {x for x in candidates - inactive if x not in used and x != self.result and (x in self.parameters or x in self.equations)}
+            if not newly:
+                return inactive
+            inactive |= newly
+            for x in newly & set(self.equations):  # what only an unused equation used is unused too
+                candidates |= {y for alt in self.equations[x].alternatives.values() for y in alt.formula.names} | self.equations[x].formula.names
+
+    def resolve(self, choices: Mapping[str, str]) -> Spec:
+        """This spec with each equation's selected alternative as its formula, without what it no longer uses."""
+        if not self.alternatives():
+            return self
+        inactive = self.inactive(choices)
+        equations: dict[str, Equation] = {}
+        for name, eq in self.equations.items():
+            if name in inactive:
+                continue
+            if eq.alternatives:
+                alt = eq.alternatives[choices.get(name) or eq.default_alternative]
+                eq = dataclasses.replace(eq, formula=alt.formula, alternative=alt.name)
+            equations[name] = eq
+        parameters = {n: p for n, p in self.parameters.items() if n not in inactive}
+        order = dependency_order({n: e.formula.names & set(equations) for n, e in equations.items()}, file=str(self.path) if self.path else None)
+        return dataclasses.replace(self, parameters=parameters, equations=equations, order=order)
+
     def provisional_defaults(self) -> list[str]:
         out = []
         for p in self.parameters.values():
@@ -227,22 +336,31 @@ class Spec:
 
 # -- strict reading -----------------------------------------------------------------------
 class _Reader:
-    def __init__(self, file: str) -> None:
+    """Reads a spec mapping. Problems that do not stop the reading of what follows (an unknown
+    key, a bad formula in one equation, ...) are collected in ``problems``; ``guard`` runs one
+    independent part and records its error, so one load reports every problem."""
+
+    def __init__(self, file: str, problems: list[SpecError] | None = None) -> None:
         self.file = file
+        self.problems: list[SpecError] = problems if problems is not None else []
 
     def fail(self, where: str, message: str, **kw: Any) -> SpecError:
         return SpecError(message, file=self.file, where=where, **kw)
 
+    def guard(self, function: Any, *args: Any, default: Any = None) -> Any:
+        """``function(*args)``, or ``default`` after recording the SpecError it raised."""
+        try:
+            return function(*args)
+        except SpecError as exc:
+            self.problems.extend(getattr(exc, "problems", [exc]))
+            return default
+
     def mapping(self, value: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
         if not isinstance(value, dict):
             raise self.fail(where, "expected a mapping", found=type(value).__name__)
-        unknown = sorted(set(value) - set(required) - set(optional), key=str)
-        if unknown:
-            raise self.fail(
-                f"{where}.{unknown[0]}" if where else str(unknown[0]),
-                "unknown key",
-                expected="one of " + ", ".join(required + optional),
-                found=repr(unknown[0]),
+        for key in sorted(set(value) - set(required) - set(optional), key=str):  # recorded; reading goes on
+            self.problems.append(
+                self.fail(f"{where}.{key}" if where else str(key), "unknown key", expected="one of " + ", ".join(required + optional), found=repr(key))
             )
         missing = [k for k in required if k not in value]
         if missing:
@@ -264,6 +382,8 @@ class _Reader:
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, _ReportedBadDate):
+            return dt.date.min  # already among the problems: the spec is refused anyway
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError as exc:
@@ -331,6 +451,18 @@ def _dated_values(r: _Reader, raw: Any, where: str, has_lookup: bool) -> tuple[D
     return tuple(out)
 
 
+def _choice(r: _Reader, name: str, description: Text, raw: Any, where: str, has_lookup: bool) -> Choice:
+    """A list of dated values, or a mapping member -> list of dated values (per category)."""
+    if not isinstance(raw, dict):
+        return Choice(name, description, _dated_values(r, raw, where, has_lookup))
+    if has_lookup:
+        raise r.fail(where, "values per member cannot be combined with lookup_by", expected="a list of dated values")
+    if not raw:
+        raise r.fail(where, "expected a list of dated values, or a mapping category -> list of dated values")
+    members = {str(m): _dated_values(r, v, f"{where}.{m}", False) for m, v in raw.items()}
+    return Choice(name, description, tuple(v for vs in members.values() for v in vs), members)
+
+
 def _parameter(r: _Reader, name: str, raw: Any) -> Parameter:
     where = f"parameters.{name}"
     if not NAME_PATTERN.match(name):
@@ -339,7 +471,7 @@ def _parameter(r: _Reader, name: str, raw: Any) -> Parameter:
         raw,
         where,
         ("symbol", "description", "unit", "kind"),
-        ("index", "options", "values", "choices", "default_choice", "lookup_by", "project_value", "fuel_type", "frequency", "measurement"),
+        ("index", "options", "values", "choices", "default_choice", "lookup_by", "project_value", "fuel_type", "frequency", "measurement", "categories", "split_by"),
     )
     kind = r.choice_of(raw["kind"], KINDS, f"{where}.kind")
     p = Parameter(
@@ -362,18 +494,36 @@ def _parameter(r: _Reader, name: str, raw: Any) -> Parameter:
         p.options = tuple(r.choice_of(o, OPTIONS, f"{where}.options") for o in options)
     elif "options" in raw:
         raise r.fail(f"{where}.options", "monitoring options apply to monitored parameters only")
+    for key in ("categories", "split_by"):
+        if key in raw and kind != "monitored":
+            raise r.fail(f"{where}.{key}", f"{key} applies to monitored parameters only")
+    if "categories" in raw:
+        if not isinstance(raw["categories"], dict) or not raw["categories"]:
+            raise r.fail(f"{where}.categories", "expected a mapping of category name -> description", found=repr(raw["categories"]))
+        if not p.index:
+            raise r.fail(f"{where}.index", "a category parameter needs an index: the categories are its members", expected="e.g. index: k")
+        if "split_by" in raw:
+            raise r.fail(f"{where}.split_by", "a category parameter cannot itself be split by categories")
+        if not same_dimension(p.unit, "day"):
+            raise r.fail(f"{where}.unit", "a category parameter counts days", expected="day", found=repr(p.unit))
+        for cname, text in raw["categories"].items():
+            if not NAME_PATTERN.match(str(cname)):
+                raise r.fail(f"{where}.categories.{cname}", "bad category name", expected="letters, digits and _", found=repr(cname))
+            p.categories[str(cname)] = r.text(text, f"{where}.categories.{cname}")
+    if "split_by" in raw:
+        p.split_by = r.string(raw["split_by"], f"{where}.split_by")
     if kind == "fixed_default":
         if ("values" in raw) == ("choices" in raw):
             raise r.fail(where, "a fixed_default parameter needs either values or choices")
         if "values" in raw:
-            p.choices = {"default": Choice("default", p.description, _dated_values(r, raw["values"], f"{where}.values", bool(p.lookup_by)))}
+            p.choices = {"default": _choice(r, "default", p.description, raw["values"], f"{where}.values", bool(p.lookup_by))}
         else:
             if not isinstance(raw["choices"], dict) or not raw["choices"]:
                 raise r.fail(f"{where}.choices", "expected a mapping of named choices")
             for cname, craw in raw["choices"].items():
                 cw = f"{where}.choices.{cname}"
                 r.mapping(craw, cw, ("description", "values"))
-                p.choices[str(cname)] = Choice(str(cname), r.text(craw["description"], f"{cw}.description"), _dated_values(r, craw["values"], f"{cw}.values", bool(p.lookup_by)))
+                p.choices[str(cname)] = _choice(r, str(cname), r.text(craw["description"], f"{cw}.description"), craw["values"], f"{cw}.values", bool(p.lookup_by))
         p.default_choice = r.string(raw.get("default_choice", next(iter(p.choices))), f"{where}.default_choice")
         if p.default_choice not in p.choices:
             raise r.fail(f"{where}.default_choice", "unknown choice", expected="one of " + ", ".join(p.choices), found=repr(p.default_choice))
@@ -388,90 +538,202 @@ def _equation(r: _Reader, name: str, raw: Any) -> Equation:
     where = f"equations.{name}"
     if not NAME_PATTERN.match(name):
         raise r.fail(where, "bad equation name", expected="letters, digits and _", found=repr(name))
-    r.mapping(raw, where, ("symbol", "description", "formula", "unit", "block"), ("index", "rounding", "floor_at_zero", "fuel_type"))
+    r.mapping(raw, where, ("symbol", "description", "unit", "block"), ("formula", "alternatives", "default_alternative", "index", "rounding", "floor_at_zero", "fuel_type"))
+    alternatives: dict[str, Alternative] = {}
+    if ("formula" in raw) == ("alternatives" in raw):
+        raise r.fail(where, "give either formula or alternatives", expected="formula: ... | alternatives: {name: {description: ..., formula: ...}, ...}")
+    if "alternatives" in raw:
+        if not isinstance(raw["alternatives"], dict) or len(raw["alternatives"]) < 2:
+            raise r.fail(f"{where}.alternatives", "expected a mapping of two or more named alternatives", found=repr(raw["alternatives"]))
+        for aname, araw in raw["alternatives"].items():
+            aw = f"{where}.alternatives.{aname}"
+            if not NAME_PATTERN.match(str(aname)):
+                raise r.fail(aw, "bad alternative name", expected="letters, digits and _", found=repr(aname))
+            r.mapping(araw, aw, ("description", "formula"))
+            formula = Formula(r.string(araw["formula"], f"{aw}.formula"), where=f"{aw}.formula", file=r.file)
+            alternatives[str(aname)] = Alternative(str(aname), r.text(araw["description"], f"{aw}.description"), formula)
+        default = r.string(raw.get("default_alternative", next(iter(alternatives))), f"{where}.default_alternative")
+        if default not in alternatives:
+            raise r.fail(f"{where}.default_alternative", "unknown alternative", expected="one of " + ", ".join(alternatives), found=repr(default))
+        formula = alternatives[default].formula
+    else:
+        if "default_alternative" in raw:
+            raise r.fail(f"{where}.default_alternative", "default_alternative applies to equations with alternatives only")
+        default = None
+        formula = Formula(r.string(raw["formula"], f"{where}.formula"), where=f"{where}.formula", file=r.file)
     return Equation(
         name=name,
         symbol=r.string(raw["symbol"], f"{where}.symbol"),
         description=r.text(raw["description"], f"{where}.description"),
-        formula=Formula(r.string(raw["formula"], f"{where}.formula"), where=f"{where}.formula", file=r.file),
+        formula=formula,
         unit=r.unit(raw["unit"], f"{where}.unit"),
         block=r.choice_of(raw["block"], BLOCKS, f"{where}.block"),
         index=r.string(raw["index"], f"{where}.index") if raw.get("index") is not None else None,
         rounding=r.choice_of(raw.get("rounding", "none"), ROUNDING, f"{where}.rounding"),
         floor_at_zero=bool(raw.get("floor_at_zero", False)),
         fuel_type=r.string(raw.get("fuel_type", ""), f"{where}.fuel_type"),
+        alternatives=alternatives,
+        default_alternative=default,
     )
+
+
+def _formulas(eq: Equation) -> list[Formula]:
+    """Every formula of an equation: its one formula, or each alternative's."""
+    return [a.formula for a in eq.alternatives.values()] if eq.alternatives else [eq.formula]
+
+
+def _check_categories(r: _Reader, parameters: dict[str, Parameter]) -> None:
+    """split_by names a category parameter of the same index; per-member defaults cover its categories."""
+    owners: dict[str, Parameter] = {}
+    for p in parameters.values():
+        if p.categories:
+            if p.index in owners:
+                raise r.fail(f"parameters.{p.name}.index", f"index {p.index} already has categories (from {owners[p.index].name})", expected="one category parameter per index")
+            owners[p.index] = p
+    for p in parameters.values():
+        if p.split_by:
+            target = parameters.get(p.split_by)
+            if target is None or not target.categories:
+                known = ", ".join(o.name for o in owners.values()) or "none in this spec"
+                raise r.fail(f"parameters.{p.name}.split_by", "must name a monitored parameter with categories", expected=f"one of: {known}", found=repr(p.split_by))
+            if p.index != target.index:
+                raise r.fail(f"parameters.{p.name}.index", f"a parameter split by {target.name} is indexed by its categories", expected=repr(target.index), found=repr(p.index))
+        for choice in p.choices.values():
+            if not choice.members:
+                continue
+            where = f"parameters.{p.name}.values" if len(p.choices) == 1 and "default" in p.choices else f"parameters.{p.name}.choices.{choice.name}.values"
+            owner = owners.get(p.index) if p.index else None
+            if owner is None:
+                raise r.fail(where, "values per member need an index whose members are categories", expected="index: the index of a parameter with categories")
+            if set(choice.members) != set(owner.categories):
+                raise r.fail(where, f"values per member must cover exactly the categories of {owner.name}", expected=", ".join(owner.categories), found=", ".join(choice.members))
 
 
 TOP_REQUIRED = ("id", "title", "family", "sectoral_scope", "country", "versions", "parameters", "equations", "result")
 TOP_OPTIONAL = ("summary", "eligibility", "references", "permissible_error_percent", "indices")
 
 
-def parse_spec(raw: Any, file: str = "<spec>") -> Spec:
-    """Validate a spec mapping (as read from YAML) and return a Spec."""
-    r = _Reader(file)
-    r.mapping(raw, "", TOP_REQUIRED, TOP_OPTIONAL)
-    spec_id = r.string(raw["id"], "id")
+def parse_spec(raw: Any, file: str = "<spec>", problems: list[SpecError] | None = None) -> Spec:
+    """Validate a spec mapping (as read from YAML) and return a Spec.
+
+    Independent problems are all collected (an unknown key, a bad date, an undeclared
+    symbol or a unit mismatch in each of several formulas, ...): one problem is raised as
+    itself, several as ``SpecErrors``, which reads as the first and lists them all in
+    ``problems``. ``problems`` may hold problems found earlier (while reading the YAML).
+    """
+    r = _Reader(file, problems)
+    spec = r.guard(_parse, r, raw)
+    if r.problems:
+        raise r.problems[0] if len(r.problems) == 1 else SpecErrors(r.problems)
+    return spec
+
+
+def _spec_id(r: _Reader, value: Any) -> str:
+    spec_id = r.string(value, "id")
     if not ID_PATTERN.match(spec_id):
         raise r.fail("id", "bad methodology id", expected="like TH_AM001", found=repr(spec_id))
-    versions = []
-    if not isinstance(raw["versions"], list) or not raw["versions"]:
+    return spec_id
+
+
+def _version(r: _Reader, n: int, v: Any) -> Version:
+    w = f"versions[{n}]"
+    r.mapping(v, w, ("version", "approved"), ("status", "source"))
+    label = r.string(v["version"], f"{w}.version")
+    if not re.match(r"^\d{2}\.\d$", label):
+        raise r.fail(f"{w}.version", "bad version", expected='like "01.0" (quoted)', found=repr(v["version"]))
+    status = r.choice_of(v.get("status", "confirmed"), STATUSES, f"{w}.status")
+    source = r.string(v.get("source", ""), f"{w}.source")
+    if status == "provisional" and not source.strip():
+        raise r.fail(f"{w}.source", "a provisional version needs its source: where the date comes from and what is not confirmed")
+    return Version(label, r.date(v["approved"], f"{w}.approved"), status, source)
+
+
+def _versions(r: _Reader, raw: Any) -> list[Version]:
+    if not isinstance(raw, list) or not raw:
         raise r.fail("versions", "expected a list of versions")
-    for n, v in enumerate(raw["versions"]):
-        r.mapping(v, f"versions[{n}]", ("version", "approved"))
-        label = r.string(v["version"], f"versions[{n}].version")
-        if not re.match(r"^\d{2}\.\d$", label):
-            raise r.fail(f"versions[{n}].version", "bad version", expected='like "01.0" (quoted)', found=repr(v["version"]))
-        versions.append(Version(label, r.date(v["approved"], f"versions[{n}].approved")))
-    if [v.approved for v in versions] != sorted(v.approved for v in versions):
-        raise r.fail("versions", "versions must be listed oldest first")
+    versions = [v for v in (r.guard(_version, r, n, item) for n, item in enumerate(raw)) if v is not None]
+    dates = [v.approved for v in versions]
+    if dt.date.min not in dates and dates != sorted(dates):
+        r.problems.append(r.fail("versions", "versions must be listed oldest first"))
+    return versions
 
-    if not isinstance(raw["parameters"], dict) or not raw["parameters"]:
-        raise r.fail("parameters", "expected a mapping of parameters")
-    if not isinstance(raw["equations"], dict) or not raw["equations"]:
-        raise r.fail("equations", "expected a mapping of equations")
-    parameters = {str(k): _parameter(r, str(k), v) for k, v in raw["parameters"].items()}
-    equations = {str(k): _equation(r, str(k), v) for k, v in raw["equations"].items()}
-    clash = set(parameters) & set(equations)
-    if clash:
-        raise r.fail(f"equations.{sorted(clash)[0]}", "a name is both a parameter and an equation")
 
+def _check_lookup(r: _Reader, p: Parameter, parameters: dict[str, Parameter]) -> None:
+    target = parameters.get(p.lookup_by)
+    if target is None or target.kind != "fixed_project":
+        raise r.fail(f"parameters.{p.name}.lookup_by", "must name a fixed_project parameter", found=repr(p.lookup_by))
+    if target.index != p.index:
+        raise r.fail(f"parameters.{p.name}.lookup_by", "the looked-up parameter must have the same index", found=repr(target.index))
+
+
+def _parse(r: _Reader, raw: Any) -> Spec:
+    r.mapping(raw, "", TOP_REQUIRED, TOP_OPTIONAL)
+    spec_id = r.guard(_spec_id, r, raw["id"], default="")
+    versions = r.guard(_versions, r, raw["versions"], default=[])
+    for key in ("parameters", "equations"):
+        if not isinstance(raw[key], dict) or not raw[key]:
+            raise r.fail(key, f"expected a mapping of {key}")
+    # Each parameter and equation is read on its own; a name that failed is left out of the
+    # checks that refer to it, so one mistake is reported once, not once per formula using it.
+    failed: set[str] = set()
+    parameters: dict[str, Parameter] = {}
+    for key, value in raw["parameters"].items():
+        p = r.guard(_parameter, r, str(key), value)
+        if p is None:
+            failed.add(str(key))
+        else:
+            parameters[str(key)] = p
+    equations: dict[str, Equation] = {}
+    for key, value in raw["equations"].items():
+        e = r.guard(_equation, r, str(key), value)
+        if e is None:
+            failed.add(str(key))
+        else:
+            equations[str(key)] = e
+    for name in sorted(set(parameters) & set(equations)):
+        r.problems.append(r.fail(f"equations.{name}", "a name is both a parameter and an equation"))
     for p in parameters.values():
-        if p.lookup_by:
-            target = parameters.get(p.lookup_by)
-            if target is None or target.kind != "fixed_project":
-                raise r.fail(f"parameters.{p.name}.lookup_by", "must name a fixed_project parameter", found=repr(p.lookup_by))
-            if target.index != p.index:
-                raise r.fail(f"parameters.{p.name}.lookup_by", "the looked-up parameter must have the same index", found=repr(target.index))
+        if p.lookup_by and p.lookup_by not in failed:
+            r.guard(_check_lookup, r, p, parameters)
+    r.guard(_check_categories, r, parameters)
 
-    result = r.string(raw["result"], "result")
-    if result not in equations:
-        raise r.fail("result", "the result must name an equation", found=repr(result))
+    result = r.guard(r.string, raw["result"], "result", default="")
+    if result and result not in equations and result not in failed:
+        r.problems.append(r.fail("result", "the result must name an equation", found=repr(result)))
+    number = r.guard(r.number, raw["sectoral_scope"], "sectoral_scope", default=0.0)
     spec = Spec(
         id=spec_id,
-        title=r.text(raw["title"], "title"),
-        family=r.string(raw["family"], "family"),
-        sectoral_scope=int(r.number(raw["sectoral_scope"], "sectoral_scope")),
-        country=r.string(raw["country"], "country"),
+        title=r.guard(r.text, raw["title"], "title", default=Text("")),
+        family=r.guard(r.string, raw["family"], "family", default=""),
+        sectoral_scope=int(number),
+        country=r.guard(r.string, raw["country"], "country", default=""),
         versions=tuple(versions),
         parameters=parameters,
         equations=equations,
         result=result,
         order=[],
-        summary=r.text(raw.get("summary", ""), "summary"),
-        references=tuple(r.string(x, f"references[{n}]") for n, x in enumerate(raw.get("references") or [])),
-        permissible_error_percent=r.number(raw["permissible_error_percent"], "permissible_error_percent") if "permissible_error_percent" in raw else None,
+        summary=r.guard(r.text, raw.get("summary", ""), "summary", default=Text("")),
+        references=tuple(r.guard(r.string, x, f"references[{n}]", default="") for n, x in enumerate(raw.get("references") or [])),
+        permissible_error_percent=r.guard(r.number, raw["permissible_error_percent"], "permissible_error_percent") if "permissible_error_percent" in raw else None,
     )
-    for n, item in enumerate(raw.get("eligibility") or []):
+
+    def criterion(n: int, item: Any) -> Criterion:
         r.mapping(item, f"eligibility[{n}]", ("id", "text"))
-        spec.eligibility += (Criterion(r.string(item["id"], f"eligibility[{n}].id"), r.text(item["text"], f"eligibility[{n}].text")),)
+        return Criterion(r.string(item["id"], f"eligibility[{n}].id"), r.text(item["text"], f"eligibility[{n}].text"))
+
+    spec.eligibility = tuple(c for c in (r.guard(criterion, n, item) for n, item in enumerate(raw.get("eligibility") or [])) if c is not None)
     for key, label in (raw.get("indices") or {}).items():
-        spec.indices[str(key)] = r.text(label, f"indices.{key}")
+        text = r.guard(r.text, label, f"indices.{key}")
+        if text is not None:
+            spec.indices[str(key)] = text
 
     symbols = spec.symbols()
     for eq in equations.values():
-        eq.formula.check(symbols, eq.unit, eq.index)
-    spec.order = dependency_order({n: e.formula.names & set(equations) for n, e in equations.items()}, file=file)
+        for formula in _formulas(eq):
+            if not formula.names & failed:
+                r.guard(formula.check, symbols, eq.unit, eq.index)
+    dependencies = {n: {x for f in _formulas(e) for x in f.names} & set(equations) for n, e in equations.items()}
+    spec.order = r.guard(lambda: dependency_order(dependencies, file=r.file), default=[])
     return spec
 
 
@@ -482,8 +744,9 @@ def load_spec(path_or_id: str | Path) -> Spec:
         path = METHODOLOGIES / str(path_or_id) / "methodology.yaml"
         if not path.exists():
             raise SpecError("unknown methodology", where="methodology", expected="one listed by `jcmwb list`", found=repr(str(path_or_id)))
-    raw = load_yaml(path)
-    spec = parse_spec(raw, file=str(path))
+    problems: list[SpecError] = []  # duplicate keys and impossible dates, reported with the rest
+    raw = load_yaml(path, problems=problems)
+    spec = parse_spec(raw, file=str(path), problems=problems)
     spec.path = path
     spec.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     return spec

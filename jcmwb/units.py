@@ -13,13 +13,13 @@ import pint
 from jcmwb.errors import UnitError
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-ureg.define("tCO2 = [emission] = t_CO2")
+ureg.define("tCO2 = [emission] = _ = t_CO2")  # no separate symbol: messages print tCO2, not t_CO2
 ureg.define("kgCO2 = 1e-3 * tCO2")
 ureg.define("gCO2 = 1e-6 * tCO2")
 ureg.define("tCO2e = tCO2")
 ureg.define("toe = 41.868 * GJ")
 ureg.define("Nm3 = m ** 3")
-ureg.define("USRt = 12000 * Btu / hour = US_refrigeration_ton")
+ureg.define("USRt = 12000 * Btu_it / hour = US_refrigeration_ton")  # NIST SP 811: 12 000 Btu_IT/h
 Quantity = ureg.Quantity
 
 PER_PERIOD = "/p"

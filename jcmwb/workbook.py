@@ -197,6 +197,10 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> in
             if fixes:
                 comments.append(f"raw total {raw:,.6f} {series.unit}")
                 comments.extend("correction: " + c.describe() for c in fixes)
+            if pdata.parts:  # a parameter split by day category: what each meter contributed
+                comments.append("by point: " + ", ".join(f"{p} {v:,.6f} {series.unit}" for p, v in pdata.parts.items()))
+            if pdata.detail:
+                comments.append(pdata.detail)
             comments.extend("gap: " + g.describe() for g in pdata.gaps)
             if pdata.excluded:
                 comments.append(f"{pdata.excluded} value(s) outside the period excluded")

@@ -1,0 +1,67 @@
+"""jcmwb.units: the registry, per-period units, conversions and dimension checks."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from jcmwb.errors import JcmwbError, UnitError
+from jcmwb.units import factor, parse_unit, same_dimension, strip_period, ureg
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped"),
+    [("MWh/p", "MWh"), ("tCO2/p", "tCO2"), (" MWh/p ", "MWh"), ("tCO2/MWh", "tCO2/MWh"), ("-", "-")],
+)
+def test_strip_period(text, stripped):
+    assert strip_period(text) == stripped
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "expected"),
+    [
+        ("kWh", "MWh", 1e-3),  # 1 kWh = 0.001 MWh
+        ("MWh", "kWh", 1e3),
+        ("GWh", "MWh/p", 1e3),  # the /p is dropped before converting
+        ("MWh/p", "MWh", 1.0),
+        ("kgCO2", "tCO2", 1e-3),
+        ("gCO2", "tCO2", 1e-6),
+        ("tCO2e", "tCO2", 1.0),
+        ("kgCO2/kWh", "tCO2/MWh", 1.0),  # (1e-3 t) / (1e-3 MWh)
+        ("GJ", "MWh", 1 / 3.6),  # 1 MWh = 3.6 GJ
+        ("toe", "GJ", 41.868),
+        ("USRt", "kW", 12000 * 1055.05585262 / 3600 / 1000),  # 12000 Btu(IT)/h = 3.5168528 kW
+        ("%", "-", 0.01),
+    ],
+)
+def test_factor(src, dst, expected):
+    assert math.isclose(factor(src, dst), expected, rel_tol=1e-9)
+
+
+def test_dimensionless_spellings():
+    for text in ("", "-", "1", "dimensionless"):
+        assert parse_unit(text) == ureg.dimensionless
+    assert parse_unit("%") == ureg.percent
+
+
+def test_emissions_are_their_own_dimension():
+    # a tonne of CO2 is not a tonne of steel: the registry gives tCO2 a base dimension of its own
+    assert not same_dimension("tCO2", "t")
+    assert same_dimension("tCO2/p", "kgCO2")
+    assert same_dimension("MWh/p", "GJ")
+    assert not same_dimension("MWh", "kW")
+
+
+def test_unknown_unit_is_a_unit_error():
+    with pytest.raises(UnitError) as info:
+        parse_unit("bananas", where="monitored.EG_i_p.unit", file="p.yaml")
+    err = info.value
+    assert isinstance(err, JcmwbError)
+    assert err.line() == "p.yaml: monitored.EG_i_p.unit: unknown unit; expected a unit such as MWh, kWh, tCO2/MWh, found 'bananas'"
+
+
+def test_wrong_dimension_is_a_unit_error():
+    with pytest.raises(UnitError) as info:
+        factor("tCO2", "MWh", where="column unit", file="d.csv")
+    assert info.value.line() == "d.csv: column unit: unit of the wrong dimension; expected a unit convertible to MWh, found 'tCO2'"
