@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jcmwb.errors import ConservativenessError
+from jcmwb.errors import ConservativenessError, DataError
 from jcmwb.monitoring import MonitoredData
 from jcmwb.period import MonitoringPeriod
 from jcmwb.trace import Correction
@@ -111,8 +111,13 @@ def apply_corrections(
                 )
                 continue
             if series.format == "register" or pdata.max_value is None:
-                raise ConservativenessError(
-                    f"{name} at {point} has gaps and more {name} lowers ER_p, so the gap must be filled, but no fill is defined for {series.format} data"
+                # Not an engine fault: the data cannot support a conservative result.
+                raise DataError(
+                    f"{name} at {point} has missing data and more {name} lowers ER_p, so the gap must be filled conservatively, which needs the missing readings",
+                    file=series.file,
+                    where=f"point {point}",
+                    expected="readings covering the whole period (a reading at its start and at its end)" if series.format == "register" else "at least one value to fill from",
+                    found="; ".join(g.describe() for g in pdata.gaps),
                 )
             fill = pdata.max_value * missing
             before = current[name][point]

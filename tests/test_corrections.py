@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import jcmwb
 from jcmwb.corrections import apply_corrections, sensitivity
-from jcmwb.errors import ConservativenessError
+from jcmwb.errors import ConservativenessError, DataError
 from jcmwb.monitoring import Gap, MonitoredData, PointData
 from jcmwb.period import parse_period
 from jcmwb.spec import load_spec
@@ -151,8 +151,10 @@ def test_gap_in_consumption_that_lowers_er_is_filled_with_the_largest_value():
 def test_gap_in_register_data_that_needs_a_fill_is_refused():
     period = parse_period(id_period({"C1": 21.0}, cop={"C1": 5.0}))
     data = {"EC_PJ_i_p": series("EC_PJ_i_p", {"C1": (21.0, 1, None)}, fmt="register")}
-    with pytest.raises(ConservativenessError, match="no fill is defined for register data"):
+    # Missing register readings are a data problem the participant must fix, not an engine fault.
+    with pytest.raises(DataError, match="the gap must be filled conservatively, which needs the missing readings") as info:
         apply_corrections(period, data, totals_of(data), id_er({"C1": 5.0}, {"C1": 5.69}))
+    assert info.value.where == "point C1" and "reading at its start and at its end" in info.value.expected
 
 
 # -- the guard: a correction that would raise ER is refused ---------------------------------------------------
