@@ -137,11 +137,11 @@ def period_files(folder: Path) -> list[Path]:
     return found
 
 
-def _batch_one(path: str) -> tuple[str, str, str]:
+def _batch_one(path: str, reports: str | None = None) -> tuple[str, str, str]:
     from jcmwb.runner import display_path, run
 
     try:
-        outcome = run(path)
+        outcome = run(path, reports=reports)
         spec = outcome.result.spec
         return ("ok", path, f"{spec.result} = {_fmt(outcome.er)} {spec.equations[spec.result].unit} -> {display_path(outcome.out_dir)}/")
     except JcmwbError as exc:
@@ -160,7 +160,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     failures = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_batch_one, str(f)) for f in files]
+        futures = [pool.submit(_batch_one, str(f), args.reports) for f in files]
         for done, future in enumerate(as_completed(futures), start=1):
             status, path, message = future.result()
             failures += status != "ok"
@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("batch", help="run every monitoring-period file below a folder, in parallel")
     p.add_argument("folder")
     p.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of CPUs)")
+    p.add_argument("--reports", default=None, help="folder for the outputs (default: reports/); each run writes <project>/<start>_<end>/ in it")
     p.set_defaults(func=cmd_batch)
 
     for register in EXTRA_VERBS:

@@ -75,8 +75,9 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def default_output(period: MonitoringPeriod) -> Path:
-    return REPORTS / _safe(period.project_id) / period.label
+def default_output(period: MonitoringPeriod, reports: Path | None = None) -> Path:
+    """``reports/<project>/<start>_<end>/``."""
+    return (reports or REPORTS) / _safe(period.project_id) / period.label
 
 
 def _safe(text: str) -> str:
@@ -105,7 +106,7 @@ class RunOutcome:
         return self.result.er
 
 
-def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str | Path | None = None) -> RunOutcome:
+def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str | Path | None = None, reports: str | Path | None = None) -> RunOutcome:
     """Validate and run one monitoring period; returns where the outputs are and the Result."""
     from jcmwb.compute import calculate
 
@@ -115,7 +116,7 @@ def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str
     nb_path = Path(notebook) if notebook else ROOT / "notebooks" / f"{spec.id}.ipynb"
     if not nb_path.exists():
         raise RunError(f"no notebook for {spec.id}", file=str(nb_path), expected=f"notebooks/{spec.id}.ipynb (python -m jcmwb.notebook --generate {spec.id})")
-    out_dir = Path(out).resolve() if out else default_output(period)
+    out_dir = Path(out).resolve() if out else default_output(period, Path(reports).resolve() if reports else None)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
