@@ -70,6 +70,9 @@ class SpecErrors(SpecError):  # noqa: N818 - a list of SpecError, named as the b
     def lines(self) -> list[str]:
         return [p.line() for p in self.problems]
 
+    def __reduce__(self) -> tuple:  # picklable across processes (jcmwb batch)
+        return (SpecErrors, (self.problems,))
+
 
 class FormulaError(SpecError):
     """A formula cannot be parsed, is not allowed, or has inconsistent units."""

@@ -73,7 +73,10 @@ def inputs(result: Result) -> Html:
         param = spec.parameters[name]
         for point, pdata in series.points.items():
             value = result.values[name][point] if isinstance(result.values[name], dict) else result.values[name]
-            rows.append([plain_symbol(param.symbol), point, number(value), param.unit, f"option {series.option}", pdata.rows])
+            source = pdata.rows
+            if pdata.parts:  # split by day category: what each meter contributed
+                source += "; by point: " + ", ".join(f"{p} {number(v)}" for p, v in pdata.parts.items())
+            rows.append([plain_symbol(param.symbol), point, number(value), param.unit, f"option {series.option}", source])
     for name, fixed in result.fixed.items():
         param = spec.parameters[name]
         status = "PROVISIONAL default" if fixed.status == "provisional" else (fixed.status or "")
@@ -124,6 +127,8 @@ def monthly_plot(result: Result, name: str) -> Any:
     series = result.monitored[name]
     param = result.spec.parameters[name]
     months = sorted({m for p in series.points.values() for m in p.monthly})
+    if not months:
+        return _no_months(result, name)
     fig = Figure(figsize=(9, 3.6), dpi=100)
     ax = fig.subplots()
     bottom = [0.0] * len(months)
@@ -142,6 +147,12 @@ def monthly_plot(result: Result, name: str) -> Any:
     return Image(data=buffer.getvalue(), format="png")
 
 
+def _no_months(result: Result, name: str) -> Html:
+    """A monitored parameter given as typed period totals: there is nothing to show per month."""
+    text = f"{name} is given as period totals (monitored.{name}.values), without monthly data."
+    return Html(f"<p>{html.escape(text)}</p>", text)
+
+
 def _not_used(result: Result, name: str) -> Html:
     """A monitored parameter that only an alternative not selected in this period uses."""
     chosen = ", ".join(f"{e}: {a}" for e, a in result.period.alternatives.items())
@@ -156,6 +167,8 @@ def monthly_table(result: Result, name: str) -> Html:
     unit = result.spec.parameters[name].unit.split("/")[0]
     points = list(series.points)
     months = sorted({m for p in series.points.values() for m in p.monthly})
+    if not months:
+        return _no_months(result, name)
     rows = []
     for month in months:
         vals = [series.points[p].monthly.get(month, 0.0) for p in points]

@@ -746,6 +746,7 @@ def load_spec(path_or_id: str | Path) -> Spec:
             raise SpecError("unknown methodology", where="methodology", expected="one listed by `jcmwb list`", found=repr(str(path_or_id)))
     problems: list[SpecError] = []  # duplicate keys and impossible dates, reported with the rest
     raw = load_yaml(path, problems=problems)
+    problems.sort(key=lambda p: int(str(p.where).split()[-1]) if str(p.where).startswith("line ") else 0)  # file order, not construction order
     spec = parse_spec(raw, file=str(path), problems=problems)
     spec.path = path
     spec.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
