@@ -37,6 +37,7 @@ class FixedValue:
     status: str | None
     choice: str | None = None
     applies_from: dt.date | None = None
+    member_sources: dict[str, str] = field(default_factory=dict)  # a default with one value per category
 
 
 @dataclass
@@ -180,7 +181,8 @@ def _resolve_fixed(spec: Spec, period: MonitoringPeriod, members: dict[str, list
             sources = list(dict.fromkeys(f"{m}: {d.source}" for m, d in used.items()))
             status = "provisional" if any(d.provisional for d in used.values()) else "confirmed"
             start = max((d.start for d in used.values()), default=None)
-            out[param.name] = FixedValue(param.name, {m: d.value for m, d in used.items()}, param.unit, "; ".join(sources), status, choice, start)
+            value = {m: d.value for m, d in used.items()}
+            out[param.name] = FixedValue(param.name, value, param.unit, "; ".join(sources), status, choice, start, {m: d.source for m, d in used.items()})
             continue
         dated = _dated(param.values_for(choice), period, param.name)
         if dated.table:

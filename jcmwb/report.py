@@ -81,7 +81,7 @@ def inputs(result: Result) -> Html:
         param = spec.parameters[name]
         status = "PROVISIONAL default" if fixed.status == "provisional" else (fixed.status or "")
         for member, value in fixed.value.items() if isinstance(fixed.value, dict) else [("", fixed.value)]:
-            rows.append([plain_symbol(param.symbol), member, number(value, 4), param.unit, status + (f" ({fixed.choice})" if fixed.choice else ""), fixed.source])
+            rows.append([plain_symbol(param.symbol), member, number(value, 4), param.unit, status + (f" ({fixed.choice})" if fixed.choice else ""), fixed.member_sources.get(member, fixed.source)])
     return _table(["Parameter", "Unit i / point", "Value", "Units", "Option / status", "Source"], rows, "Inputs")
 
 

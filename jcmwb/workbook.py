@@ -191,7 +191,8 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> in
         for point, pdata in series.points.items():
             value = values[point] if isinstance(values, dict) else values
             calibration = [f"calibrated {c.date.isoformat()}, error {c.error_percent:+g}%" for c in item.calibration if c.point == point]
-            comments = [f"point: {pdata.description}"] if pdata.description and pdata.description != point else []
+            label = "category" if param.categories or param.split_by else "point"
+            comments = [f"{label}: {pdata.description}"] if pdata.description and pdata.description != point else []
             raw = result.raw_totals[name][point]
             fixes = [c for c in result.corrections if c.parameter == name and c.point == point]
             if fixes:
@@ -255,7 +256,7 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> in
             sheet.write_string(row, 2, str(param.description), fmt.text)
             sheet.write_number(row, T2_VALUE_COL, value, fmt.provisional if fixed.status == "provisional" else fmt.input)
             sheet.write_string(row, 4, param.unit, fmt.text)
-            sheet.write_string(row, 5, fixed.source, fmt.text)
+            sheet.write_string(row, 5, fixed.member_sources.get(member, fixed.source) if member else fixed.source, fmt.text)
             sheet.write_string(row, 6, status, fmt.warn_text if fixed.status == "provisional" else fmt.text)
             cells.put(INPUT_SHEET, row, T2_VALUE_COL, name, member)
             row += 1
