@@ -163,7 +163,7 @@ def execute(spec_id: str) -> Path:
     handle, tmp = tempfile.mkstemp(suffix=".ipynb", dir=NOTEBOOKS)
     os.close(handle)
     try:
-        papermill.execute_notebook(str(target), tmp, kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False, log_output=False, extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        papermill.execute_notebook(str(target), tmp, kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False, log_output=False, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         book = scrub(nbformat.read(tmp, as_version=4))
         _write_atomic(book, target)
     finally:

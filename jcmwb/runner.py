@@ -38,8 +38,9 @@ RESULT_JSON = "result.json"
 RECEIPT = "receipt.json"
 # Seconds a single cell may run; a year of 15-minute data for many points takes far less.
 EXECUTION_TIMEOUT = 1800
-# The kernel's own start-up warnings are not the user's business; errors still show.
-QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+# The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not the
+# user's business; a failing cell still surfaces as a structured papermill error.
+QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 PACKAGES = ("pandas", "pint", "xlsxwriter", "openpyxl", "papermill", "nbconvert", "matplotlib", "numpy", "pyyaml")
 
 
