@@ -110,7 +110,7 @@ class RunError(JcmwbError):
     kind = "run"
 
 
-class SheetError(JcmwbError):
+class SheetError(InputError):
     """A Monitoring Report Sheet cannot be read."""
 
     kind = "sheet"
