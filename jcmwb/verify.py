@@ -27,6 +27,8 @@ import itertools
 import json
 import math
 import os
+import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,6 +307,7 @@ def verify_sheet(path: str | Path, *, data: str | Path | None = None) -> Verific
                 Finding(NOTE if same else (ERROR if changes_er else INCONSISTENCY), row.value.ref, row.parameter, "a typed number where the methodology's formula is expected", expected=f"={equation}", found=row.value.value, equation=f"{name} = {equation}")
             )
     out.checked += len(sheet.table1)
+    _check_references(sheet, findings)
 
     # Table 3: the credited amount.
     if sheet.result is not None:
@@ -335,6 +338,25 @@ def _rounding_hint(spec: Spec, result: Any, name: str, found: float) -> str:
     return ""
 
 
+CELL_REFERENCE = re.compile(r"'([^']+)'!\$?([A-Z]+)\$?(\d+)")
+
+
+def _check_references(sheet: ReportedSheet, findings: list[Finding]) -> None:
+    """Each input a formula refers to must still be a number (a deleted row leaves a hole)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(sheet.path, data_only=True)
+    for row in sheet.calc:
+        for target_sheet, col, line in CELL_REFERENCE.findall(row.value.formula or ""):
+            if target_sheet not in book.sheetnames:
+                continue
+            value = book[target_sheet][f"{col}{line}"].value
+            if _number(value) is None:
+                findings.append(
+                    Finding(ERROR, f"'{target_sheet}'!{col}{line}", row.parameter, f"the formula in {row.value.ref} uses this cell, which holds no number (row deleted or overwritten?)", expected="a number", found=repr(value))
+                )
+
+
 def _produced_by_jcmwb(sheet: ReportedSheet) -> bool:
     return any(r.value.formula for r in sheet.calc)
 
@@ -355,12 +377,27 @@ def _feeds_result(spec: Spec, name: str) -> bool:
 
 
 def _check_data(sheet: ReportedSheet, spec: Spec, raw: dict[str, Any], folder: Path, findings: list[Finding]) -> None:
-    """Re-aggregate the raw monitoring data and compare it with Table 1."""
+    """Re-aggregate the raw monitoring data and compare it with Table 1.
+
+    The data files are found by the names cited in column (h). How to read them (unit,
+    format, points, multipliers) comes from a monitoring-period file in the folder when
+    there is one; otherwise from the file itself (a unit column) and the sheet.
+    """
+    from jcmwb.cli import period_files
     from jcmwb.monitoring import read_monitored
-    from jcmwb.period import parse_period
+    from jcmwb.period import load_period, parse_period
 
     symbols = _symbols(spec)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+    declared = None
+    for candidate in period_files(folder):
+        try:
+            loaded = load_period(candidate)
+        except JcmwbError:
+            continue
+        if loaded.spec.id == spec.id:
+            declared = loaded
+            break
     by_param: dict[str, list] = {}
     for row in sheet.table1:
         name = symbols.get(row.parameter)
@@ -372,14 +409,19 @@ def _check_data(sheet: ReportedSheet, spec: Spec, raw: dict[str, Any], folder: P
         if data_file is None:
             findings.append(Finding(NOTE, rows[0].value.ref, rows[0].parameter, f"no data file named in column (h) found in {folder}", found=source))
             continue
-        fmt = "register" if "reading" in data_file.read_text(errors="ignore")[:200].lower() else ("monthly" if data_file.read_text(errors="ignore")[:50].lower().startswith("month") else "interval")
-        period_raw = json.loads(json.dumps(raw))
-        period_raw["monitored"][name] = {"option": rows[0].option or "C", "data": data_file.name, "format": fmt}
         try:
-            period = parse_period(period_raw, base_dir=folder)
-            series = read_monitored(period.monitored[name], spec.parameters[name], period)
+            if declared is not None and name in declared.monitored and declared.monitored[name].data and Path(declared.monitored[name].data).name == data_file.name:
+                period, item = declared, declared.monitored[name]
+            else:
+                head = data_file.read_text(errors="ignore")[:200].lower() if data_file.suffix.lower() == ".csv" else ""
+                fmt = "register" if "reading" in head else ("monthly" if head.startswith("month") else "interval")
+                period_raw = json.loads(json.dumps(raw))
+                period_raw["monitored"][name] = {"option": rows[0].option or "C", "data": data_file.name, "format": fmt}
+                period = parse_period(period_raw, base_dir=folder)
+                item = period.monitored[name]
+            series = read_monitored(item, spec.parameters[name], period)
         except JcmwbError as exc:
-            findings.append(Finding(ERROR, rows[0].value.ref, rows[0].parameter, f"the data cannot be re-aggregated: {exc.line()}"))
+            findings.append(Finding(NOTE, rows[0].value.ref, rows[0].parameter, f"the data could not be re-aggregated (put the monitoring-period file in the data folder): {exc.line()}"))
             continue
         reported = {r.point: r for r in rows}
         for point, pdata in series.points.items():
@@ -444,10 +486,13 @@ def verify_receipt(path: str | Path) -> ReceiptCheck:
     period_file = resolve(inputs[0]["path"])
     if not period_file.exists():
         return check
-    work = Path(tempfile.mkdtemp(prefix="jcmwb-rerun-"))
+    # Re-run beside the original output folder: the notebook refers to its inputs by a path
+    # relative to its output folder, so the same relative layout gives the same bytes.
+    work = Path(tempfile.mkdtemp(prefix=f".{path.parent.name}.rerun-", dir=path.parent.parent))
     try:
-        outcome = run(period_file, work / "rerun")
+        outcome = run(period_file, work)
     except JcmwbError as exc:
+        shutil.rmtree(work, ignore_errors=True)
         check.findings.append(Finding(ERROR, str(period_file), "run", f"the re-run failed: {exc.line()}"))
         return check
     check.rerun_dir = str(outcome.out_dir)
@@ -458,6 +503,7 @@ def verify_receipt(path: str | Path) -> ReceiptCheck:
             check.findings.append(Finding(INCONSISTENCY if changed else ERROR, name, "output", "re-run output differs byte for byte" + (" (an input changed)" if changed else ""), expected=digest, found=found))
     if receipt.get("result", {}).get("value") != outcome.er:
         check.findings.append(Finding(ERROR, "result", method["id"], "re-run ER_p differs", expected=receipt.get("result", {}).get("value"), found=outcome.er))
+    shutil.rmtree(work, ignore_errors=True)
     return check
 
 
