@@ -207,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Verbs that live in their own modules register here (one line each).
 EXTRA_VERBS: list[Callable[[argparse._SubParsersAction], None]] = []
+from jcmwb.app import register as _register_app  # noqa: E402
+
+EXTRA_VERBS.append(_register_app)
+from jcmwb.verify import register as _register_verify  # noqa: E402
+
+EXTRA_VERBS.append(_register_verify)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,46 @@
+"""The Voila app: a form per methodology, generated from its spec (``jcmwb app``).
+
+URL scheme (``jcmwb app --port N`` serves on ``http://127.0.0.1:N/``):
+
+- ``/``: the catalogue of methodologies, with a link to each;
+- ``/?id=TH_AM001``: the form of methodology TH_AM001 (any id ``jcmwb list`` shows);
+- ``&lang=ja`` (or ``?lang=ja`` on the catalogue): start in Japanese; the page has a switch too.
+
+Modules: ``server`` (settings, the Voila subprocess), ``page`` (what the notebook shows),
+``form`` and ``widgets`` (the form built from the spec), ``checks`` (messages next to
+their field), ``session`` (work folder, ``jcmwb run``), ``results``, ``labels`` (the
+app's own words in English and Japanese). This module stays light: the command line
+imports it on every call.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from jcmwb.app.server import AppSettings, serve
+
+    settings = AppSettings(
+        port=args.port,
+        max_upload_mb=args.max_upload_mb,
+        cull_idle=args.cull_idle,
+        cull_interval=args.cull_interval,
+        timeout=args.timeout,
+    )
+    if args.work:
+        settings.work = Path(args.work)
+    return serve(settings)
+
+
+def register(verbs: argparse._SubParsersAction) -> None:
+    """Add ``jcmwb app`` to the command line."""
+    p = verbs.add_parser("app", help="serve the Voila app (a form per methodology) on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    p.add_argument("--max-upload-mb", type=int, default=200, help="largest data file a user may upload, in MB (default 200)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds a calculation may take before it is stopped (default 600)")
+    p.add_argument("--cull-idle", type=int, default=1800, help="seconds after which the kernel of a closed page is shut down (default 1800)")
+    p.add_argument("--cull-interval", type=int, default=120, help="seconds between checks for idle kernels (default 120)")
+    p.add_argument("--work", default=None, help="folder for each page's inputs and outputs (default reports/app/)")
+    p.set_defaults(func=cmd_app)

@@ -1,0 +1,260 @@
+"""The pages of the app: the catalogue, and one methodology's form with its results.
+
+``main()`` is all the app notebook runs. It reads the request's query string (Voila puts
+it in ``QUERY_STRING``): no ``id`` gives the catalogue, ``id=TH_AM001`` that methodology's
+form, ``lang=ja`` starts in Japanese. Every callback runs through ``MethodologyPage.guard``,
+so a failure becomes a plain message on the page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import ipywidgets as w
+from IPython.display import HTML, display
+
+from jcmwb.app.checks import GENERAL, Problem, first_outside, locate, plain
+from jcmwb.app.form import MethodologyForm
+from jcmwb.app.labels import LANGUAGE_NAMES, LANGUAGES, t
+from jcmwb.app.results import ResultsView
+from jcmwb.app.server import AppSettings
+from jcmwb.app.session import Session
+from jcmwb.app.widgets import Texts
+from jcmwb.errors import JcmwbError
+from jcmwb.spec import ID_PATTERN, METHODOLOGIES, Spec, load_spec
+
+STYLE = """
+<style>
+.jcmwb-app { max-width: 1100px; margin: 0 auto; font-size: 14px; }
+.jcmwb-app .widget-html-content { white-space: normal; line-height: 1.45; }
+.jcmwb-app .widget-html, .jcmwb-app .widget-html-content { height: auto; }
+.jcmwb-title { font-size: 1.7em; font-weight: 600; margin: .3em 0; }
+.jcmwb-section { font-size: 1.3em; font-weight: 600; margin: 1.4em 0 .3em; border-bottom: 2px solid #c5cae9; }
+.jcmwb-block { border-left: 3px solid #e3e6f3; padding-left: .8em; margin: .7em 0; }
+.jcmwb-field { margin: .25em 0; }
+.jcmwb-param { font-size: 1.05em; }
+.jcmwb-symbol { font-weight: 700; font-family: serif; font-size: 1.1em; }
+.jcmwb-unit { color: #1a237e; font-weight: 600; }
+.jcmwb-hint { color: #555; font-size: .92em; }
+.jcmwb-error { color: #b00020; font-weight: 600; margin: .1em 0; }
+.jcmwb-warning { color: #8a4b00; }
+.jcmwb-provisional { color: #a15c00; font-weight: 700; }
+.jcmwb-provisional-box { background: #fff4e5; border: 1px solid #f0b96b; padding: .4em .7em; margin: .4em 0; color: #6b3d00; }
+.jcmwb-headline { font-size: 1.8em; margin: .2em 0; }
+.jcmwb-subline { font-size: 1.15em; }
+table.jcmwb-table { border-collapse: collapse; margin: .3em 0 .8em; }
+table.jcmwb-table th, table.jcmwb-table td { text-align: left; vertical-align: top; padding: 3px 10px; border-bottom: 1px solid #e5e5e5; }
+table.jcmwb-table td.jcmwb-num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.jcmwb-result-row td { font-weight: 700; background: #f1f8e9; }
+.jcmwb-trace { font-size: .92em; padding: .2em .4em; }
+.jcmwb-trace ul { margin: .1em 0 .1em 1.2em; padding: 0; }
+.jcmwb-k { color: #555; }
+.jcmwb-status { margin: .4em 0; }
+details > summary { cursor: pointer; color: #1a4f9c; }
+</style>
+"""
+
+# The upload widget reads a chosen file into memory and sends it to the kernel in one
+# websocket message, which the server refuses (closing the connection) above its limit.
+# So a file over the app's limit is not read at all: the browser sends an empty content
+# with the real size, and the kernel says why (jcmwb.app.form.MonitoredField._receive).
+GUARD = """
+<script>
+(function () {
+  window.jcmwbUploadLimit = %d;
+  if (window.jcmwbUploadGuard) { return; }
+  window.jcmwbUploadGuard = true;
+  var read = FileReader.prototype.readAsArrayBuffer;
+  FileReader.prototype.readAsArrayBuffer = function (blob) {
+    if (blob && blob.size > window.jcmwbUploadLimit) { return read.call(this, blob.slice(0, 0)); }
+    return read.call(this, blob);
+  };
+})();
+</script>
+"""
+
+
+def language_toggle(lang: str, on_change: Callable[[str], None]) -> w.ToggleButtons:
+    toggle = w.ToggleButtons(options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES], value=lang)
+    toggle.add_class("jcmwb-language")
+    toggle.style.button_width = "6em"
+    toggle.observe(lambda change: on_change(change["new"]), "value")
+    return toggle
+
+
+def _specs() -> tuple[list[Spec], list[str]]:
+    """Every methodology that loads; the ids of those that do not (named, not hidden)."""
+    specs, broken = [], []
+    for path in sorted(METHODOLOGIES.glob("*/methodology.yaml")):
+        try:
+            specs.append(load_spec(path))
+        except JcmwbError:
+            broken.append(path.parent.name)
+    return specs, broken
+
+
+class Landing:
+    """The catalogue: one link per methodology, in the chosen language."""
+
+    def __init__(self, lang: str, notice: str = "") -> None:
+        self.specs, self.broken = _specs()
+        self.notice = notice
+        self.texts = Texts(lang)
+        self.table = self.texts.html(self._table, "jcmwb-catalogue")
+        header = w.HBox([self.texts.word("catalogue_title", "jcmwb-title"), language_toggle(lang, self.texts.set_language)], layout=w.Layout(justify_content="space-between"))
+        self.widget = w.VBox([header, self.texts.word("catalogue_intro"), self.table])
+        self.widget.add_class("jcmwb-app")
+        self.widget.add_class("jcmwb-landing")
+
+    def _table(self, lang: str) -> str:
+        rows = []
+        for spec in self.specs:
+            link = "?" + urlencode({"id": spec.id, **({"lang": lang} if lang != "en" else {})})
+            provisional = len(spec.provisional_defaults())
+            defaults = t("provisional_count", lang, n=provisional) if provisional else t("all_confirmed", lang)
+            versions = ", ".join(v.version for v in spec.versions)
+            rows.append(
+                f"<tr><td><a class='jcmwb-link-{spec.id}' href='{html.escape(link)}'>{spec.id}</a></td><td>{html.escape(spec.title(lang))}</td>"
+                f"<td>{spec.sectoral_scope}</td><td>{html.escape(versions)}</td><td>{html.escape(defaults)}</td></tr>"
+            )
+        head = "".join(f"<th>{t(k, lang)}</th>" for k in ("col_id", "col_title", "col_scope", "col_versions", "col_defaults"))
+        notice = f"<div class='jcmwb-error'>{html.escape(self.notice)}</div>" if self.notice else ""
+        broken = f"<div class='jcmwb-hint'>Not loadable: {html.escape(', '.join(self.broken))} (jcmwb check)</div>" if self.broken else ""
+        return f"{notice}<table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{broken}"
+
+
+class MethodologyPage:
+    """One methodology: header, the form, Calculate, the results."""
+
+    def __init__(self, spec: Spec, settings: AppSettings, lang: str) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.session = Session(settings.work)
+        self.form = MethodologyForm(spec, self.session, lang, max_upload_bytes=settings.max_upload_bytes, guard=self.guard)
+        texts = self.texts = self.form.texts
+        back = texts.html(lambda lang: f"<a class='jcmwb-back' href='?{urlencode({'lang': lang}) if lang != 'en' else ''}'>← {t('back_to_catalogue', lang)}</a>")
+        title = texts.html(lambda lang: f"<div class='jcmwb-title'>JCM_{spec.id}: {html.escape(spec.title(lang))}</div>")
+        summary = texts.html(lambda lang: f"<div class='jcmwb-hint'>{html.escape(spec.summary(lang))}</div>")
+        banner = texts.html(lambda lang: f"<div class='jcmwb-provisional-box'>{html.escape(t('provisional_banner', lang))}</div>" if spec.provisional_defaults() else "")
+        self.language = language_toggle(lang, lambda new: self.guard(self.set_language, new))
+        header = w.VBox([w.HBox([back, self.language], layout=w.Layout(justify_content="space-between")), title, summary, banner])
+        self.calculate = w.Button(button_style="primary", icon="calculator", layout=w.Layout(width="auto"))
+        self.calculate.add_class("jcmwb-calculate")
+        texts.bind(self.calculate, "description", lambda lang: t("calculate", lang))
+        self.calculate.on_click(lambda _: self.guard(self.run))
+        self.status = w.HTML()
+        self.status.add_class("jcmwb-status")
+        self.results = ResultsView(texts)
+        self.widget = w.VBox([header, self.form.widget, w.HBox([self.calculate]), self.status, self.form.general, self.results.widget])
+        self.widget.add_class("jcmwb-app")
+        self.widget.add_class("jcmwb-page")
+
+    def guard(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run a callback; any failure is a plain message beside Calculate (the traceback goes to the server log)."""
+        try:
+            return function(*args)
+        except JcmwbError as exc:
+            self.form.show([Problem(GENERAL, plain(exc, period_file=None))])
+            self._status("failed")
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            self.form.show([Problem(GENERAL, t("internal_error", self.texts.lang, kind=type(exc).__name__))])
+            self._status("failed")
+        finally:
+            if function == self.run:
+                self.calculate.disabled = False
+        return None
+
+    def set_language(self, lang: str) -> None:
+        self.form.set_language(lang)
+        self.results.render()
+
+    def _status(self, key: str, **values: Any) -> None:
+        # The class names the stage: the last one (done, fix_first, failed) ends a calculation.
+        self.status.value = f"<div class='jcmwb-hint jcmwb-status-{key}'>{html.escape(t(key, self.texts.lang, **values))}</div>"
+
+    def run(self) -> None:
+        """Check, calculate in the kernel, then ``jcmwb run`` for the files; show the results."""
+        started = time.perf_counter()
+        self.calculate.disabled = True
+        self.form.slots.clear()
+        self.results.clear()
+        self._status("checking")
+        problems = self.form.check()
+        if problems:
+            self.form.show(problems)
+            self._status("fix_first", n=len(problems))
+            return
+        period_file = self.session.write_period(self.form.period_mapping())
+        from jcmwb.compute import calculate
+
+        try:
+            result = calculate(period_file)
+        except JcmwbError as exc:
+            key, rest = locate(exc, self.form.slots.widgets, self.form.data_files())
+            self.form.show([Problem(key, plain(exc, rest=rest, file_names=self.form.file_names(), period_file=period_file))])
+            self._status("fix_first", n=1)
+            return
+        problems = self.outside_period(result)
+        if problems:
+            self.form.show(problems)
+            self._status("fix_first", n=len(problems))
+            return
+        self._status("calculating")
+        files = self.session.run(period_file, self.settings.timeout)
+        if files.timed_out or files.error:
+            message = t("run_timeout", self.texts.lang, seconds=self.settings.timeout) if files.timed_out else t("run_failed", self.texts.lang, message=files.error)
+            self.form.show([Problem(GENERAL, message)])
+            self._status("failed")
+            return
+        self.results.show(result, files, period_file)
+        self._status("done", seconds=time.perf_counter() - started)
+
+    def outside_period(self, result: Any) -> list[Problem]:
+        """Values outside the period: the engine leaves them out; the app asks the user to agree."""
+        problems = []
+        lang = self.texts.lang
+        period = result.period
+        for field in self.form.active_monitored():
+            data = result.monitored.get(field.name)
+            if data is None or field.mode.value != "upload" or field.exclude.value or field.file is None:
+                continue
+            count = sum(p.excluded for p in data.points.values())
+            if not count:
+                continue
+            first = first_outside(field.file, field.format.value, period.start, period.end)
+            example = t("outside_example", lang, row=first[0], stamp=first[1]) if first else ""
+            text = t("outside_period", lang, count=count, name=field.file_name, start=period.start.isoformat(), end=period.end.isoformat(), example=example)
+            problems.append(Problem(f"monitored.{field.name}.data", text))
+        return problems
+
+
+def main(query: str | None = None) -> MethodologyPage | Landing:
+    """Show the page the query string asks for (the app notebook's only call)."""
+    settings = AppSettings.from_environment()
+    params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
+    lang = params.get("lang", ["en"])[0]
+    lang = lang if lang in LANGUAGES else "en"
+    methodology = params.get("id", [""])[0].strip().upper()
+    display(HTML(STYLE + GUARD % settings.max_upload_bytes))
+    page: MethodologyPage | Landing
+    if not methodology:
+        page = Landing(lang)
+    else:
+        spec = None
+        if ID_PATTERN.match(methodology) and (METHODOLOGIES / methodology / "methodology.yaml").exists():
+            try:
+                spec = load_spec(methodology)
+            except JcmwbError:
+                spec = None
+        page = MethodologyPage(spec, settings, lang) if spec else Landing(lang, t("unknown_methodology", lang, id=methodology))
+    display(page.widget)
+    return page
+

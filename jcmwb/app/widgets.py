@@ -1,0 +1,238 @@
+"""Small widget building blocks of the form: texts that follow the language switch,
+message slots, rows of values per monitoring point, the monthly grid, calibration rows.
+
+Nothing here knows a methodology; ``jcmwb.app.form`` assembles these from the spec.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+
+from jcmwb.app.labels import t
+
+TextFn = Callable[[str], str]
+
+
+def css(*parts: str) -> str:
+    """A CSS class name for a field (``jcmwb-monitored-EG_i_p-unit``): tests and styles find fields by it."""
+    return "jcmwb-" + "-".join(re.sub(r"[^A-Za-z0-9_-]+", "_", str(p)) for p in parts if p != "")
+
+
+class Texts:
+    """Every text of the page that follows the language switch, with how to make it.
+
+    A widget's text is registered with a function of the language; ``set_language``
+    (and ``refresh``, for texts that also depend on other inputs) applies them all again.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._items: list[tuple[w.Widget, str, TextFn]] = []
+
+    def bind(self, widget: w.Widget, attribute: str, make: TextFn) -> w.Widget:
+        self._items.append((widget, attribute, make))
+        if attribute == "options":
+            set_options(widget, make(self.lang))  # type: ignore[arg-type]
+        else:
+            setattr(widget, attribute, make(self.lang))
+        return widget
+
+    def html(self, make: TextFn, *classes: str) -> w.HTML:
+        widget = w.HTML()
+        for name in classes:
+            widget.add_class(name)
+        return self.bind(widget, "value", make)  # type: ignore[return-value]
+
+    def word(self, key: str, *classes: str, **values: Any) -> w.HTML:
+        """An HTML widget showing the app's word ``key``."""
+        return self.html(lambda lang: t(key, lang, **values), *classes)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.refresh()
+
+    def refresh(self) -> None:
+        for widget, attribute, make in self._items:
+            value = make(self.lang)
+            if attribute == "options":
+                set_options(widget, value)  # type: ignore[arg-type]
+            elif getattr(widget, attribute) != value:
+                setattr(widget, attribute, value)
+
+
+def set_options(widget: Any, options: Sequence[tuple[str, Any]]) -> None:
+    """New option labels (or options) for a selection widget, keeping its value when still offered."""
+    options = list(options)
+    value = widget.value
+    if list(widget.options) == options:
+        return
+    # Not under hold_trait_notifications: a selection widget validates its value against the
+    # options at once, so the value is set back right after (observers see it come back).
+    widget.options = options
+    values = [v for _, v in options]
+    if value in values and widget.value != value:
+        widget.value = value
+    elif widget.value not in values and values:
+        widget.value = values[0]
+
+
+class Slots:
+    """Message slots: one HTML widget per key of the monitoring-period file, shown under its field."""
+
+    def __init__(self) -> None:
+        self.widgets: dict[str, w.HTML] = {}
+
+    def make(self, key: str) -> w.HTML:
+        slot = w.HTML(layout=w.Layout(display="none"))
+        slot.add_class("jcmwb-msg")
+        slot.add_class(css("msg", *key.split(".")) if key else "jcmwb-msg-general")
+        self.widgets[key] = slot
+        return slot
+
+    def clear(self) -> None:
+        for slot in self.widgets.values():
+            slot.value = ""
+            slot.layout.display = "none"
+
+    def clear_one(self, key: str) -> None:
+        self.widgets[key].value = ""
+        self.widgets[key].layout.display = "none"
+
+    def show(self, key: str, texts: list[str], level: str = "error") -> None:
+        import html
+
+        slot = self.widgets[key]
+        slot.value = "".join(f"<div class='jcmwb-{level}'>{html.escape(text)}</div>" for text in texts)
+        slot.layout.display = None
+
+
+def labelled(label: w.Widget, control: w.Widget | None, slot: w.HTML | None, *, hint: w.Widget | None = None, cls: str = "") -> w.VBox:
+    """A field: its label (with unit and description), the control, a hint, its message slot."""
+    children = [label] + ([control] if control is not None else []) + ([hint] if hint is not None else []) + ([slot] if slot is not None else [])
+    box = w.VBox(children)
+    box.add_class("jcmwb-field")
+    if cls:
+        box.add_class(cls)
+    return box
+
+
+def text_input(cls: str, *, placeholder: str = "", value: str = "", width: str = "32em") -> w.Text:
+    widget = w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width))
+    widget.add_class(cls)
+    return widget
+
+
+class MemberValues:
+    """One text input per member (monitoring point or unit i), kept when the members change."""
+
+    def __init__(self, texts: Texts, label_key: str, cls: str, *, default: str = "", width: str = "14em") -> None:
+        self.texts = texts
+        self.label_key = label_key
+        self.cls = cls
+        self.default = default
+        self.width = width
+        self.inputs: dict[str, w.Text] = {}
+        self.box = w.VBox()
+        self.box.add_class(cls)
+
+    def set_members(self, members: Sequence[str]) -> None:
+        members = list(members)
+        if list(self.inputs) == members:
+            return
+        keep = {m: self.inputs[m].value for m in members if m in self.inputs}
+        rows = []
+        self.inputs = {}
+        for member in members:
+            field = text_input(css(self.cls.removeprefix("jcmwb-"), member), value=keep.get(member, self.default), width=self.width)
+            self.inputs[member] = field
+            label = w.HTML(layout=w.Layout(width="16em"))
+            self.texts.bind(label, "value", lambda lang, m=member: t(self.label_key, lang, member=m))
+            rows.append(w.HBox([label, field]))
+        self.box.children = rows
+
+    def raw(self) -> dict[str, str]:
+        return {m: field.value for m, field in self.inputs.items()}
+
+
+class MonthlyGrid:
+    """Months down, points across: one input per month and point, kept when the shape changes."""
+
+    def __init__(self, cls: str) -> None:
+        self.cls = cls
+        self.cells: dict[tuple[str, str], w.Text] = {}
+        self.months: list[str] = []
+        self.points: list[str] = []
+        self.box = w.VBox()
+        self.box.add_class(cls)
+
+    def set_shape(self, months: Sequence[str], points: Sequence[str]) -> None:
+        months, points = list(months), list(points)
+        if months == self.months and points == self.points:
+            return
+        old = {k: c.value for k, c in self.cells.items()}
+        self.months, self.points, self.cells = months, points, {}
+        if not months or not points:
+            self.box.children = []
+            return
+        children: list[w.Widget] = [w.HTML("")] + [w.HTML(f"<b>{p}</b>") for p in points]
+        for month in months:
+            children.append(w.HTML(month))
+            for point in points:
+                cell = w.Text(value=old.get((month, point), ""), layout=w.Layout(width="auto"))
+                cell.add_class(css(self.cls.removeprefix("jcmwb-"), month, point))
+                self.cells[(month, point)] = cell
+                children.append(cell)
+        grid = w.GridBox(children, layout=w.Layout(grid_template_columns=f"6em repeat({len(points)}, 10em)", grid_gap="2px 6px"))
+        self.box.children = [grid]
+
+    def raw(self) -> dict[tuple[str, str], str]:
+        return {k: c.value for k, c in self.cells.items()}
+
+
+class CalibrationRows:
+    """Calibration records: point, date, error in percent; rows are added and removed by the user."""
+
+    def __init__(self, texts: Texts, cls: str) -> None:
+        self.texts = texts
+        self.cls = cls
+        self.points: list[str] = []
+        self.rows: list[tuple[w.Combobox, w.DatePicker, w.Text, w.HBox]] = []
+        self.list = w.VBox()
+        self.add = w.Button(icon="plus", layout=w.Layout(width="auto"))
+        self.add.add_class(css(cls.removeprefix("jcmwb-"), "add"))
+        texts.bind(self.add, "description", lambda lang: t("add_calibration", lang))
+        self.add.on_click(lambda _: self.add_row())
+        self.box = w.VBox([self.list, w.HBox([self.add])])
+        self.box.add_class(cls)
+
+    def set_points(self, points: Sequence[str]) -> None:
+        self.points = list(points)
+        for point, _, _, _ in self.rows:
+            point.options = tuple(self.points)
+
+    def add_row(self, point: str = "", date: Any = None, error: str = "") -> None:
+        n = len(self.rows) + 1
+        which = w.Combobox(value=point, options=tuple(self.points), ensure_option=False, layout=w.Layout(width="12em"))
+        when = w.DatePicker(value=date, layout=w.Layout(width="12em"))
+        size = w.Text(value=error, layout=w.Layout(width="8em"))
+        remove = w.Button(icon="trash", layout=w.Layout(width="auto"))
+        self.texts.bind(which, "placeholder", lambda lang: t("cal_point", lang))
+        self.texts.bind(size, "placeholder", lambda lang: t("cal_error", lang))
+        self.texts.bind(remove, "tooltip", lambda lang: t("remove", lang))
+        row = w.HBox([which, when, size, remove])
+        row.add_class(css(self.cls.removeprefix("jcmwb-"), "row", str(n)))
+        entry = (which, when, size, row)
+        remove.on_click(lambda _: self.remove_row(entry))
+        self.rows.append(entry)
+        self.list.children = [r for *_, r in self.rows]
+
+    def remove_row(self, entry: tuple) -> None:
+        self.rows = [r for r in self.rows if r is not entry]
+        self.list.children = [r for *_, r in self.rows]
+
+    def raw(self) -> list[tuple[str, Any, str]]:
+        return [(p.value.strip(), d.value, e.value.strip()) for p, d, e, _ in self.rows]
