@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+from _common import ar1, rng  # noqa: F401  (one random-stream and AR(1) model for every generator)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -47,21 +48,6 @@ CLIMATE = {
 }
 
 KW_PER_USRT = 3.516853  # 12,000 Btu_IT/h = 3.516853 kW (NIST SP 811)
-
-
-def rng(seed: int, component: int) -> np.random.Generator:
-    """An independent, reproducible random stream per model component."""
-    return np.random.default_rng([seed, component])
-
-
-def ar1(generator: np.random.Generator, n: int, phi: float) -> np.ndarray:
-    """Zero-mean, unit-variance AR(1) series of length ``n`` (lag-1 autocorrelation ``phi``)."""
-    shocks = generator.standard_normal(n) * np.sqrt(1.0 - phi * phi)
-    out = np.empty(n)
-    out[0] = generator.standard_normal()
-    for k in range(1, n):
-        out[k] = phi * out[k - 1] + shocks[k]
-    return out
 
 
 def days(start: dt.date, end: dt.date) -> list[dt.date]:
