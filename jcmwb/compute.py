@@ -16,7 +16,6 @@ from typing import Any
 
 from jcmwb.corrections import apply_corrections
 from jcmwb.errors import InputError
-from jcmwb.formulas import excel_number
 from jcmwb.monitoring import MonitoredData, read_monitored
 from jcmwb.period import MonitoringPeriod, load_period, parse_period
 from jcmwb.spec import DatedValue, Spec
@@ -380,7 +379,8 @@ def _build_trace(result: Result, unrounded: dict[str, float]) -> None:
             node.notes.append(f"alternative '{eq.alternative}' of {len(eq.alternatives)}: {eq.alternatives[eq.alternative].description}")
         raw = unrounded.get(name)
         if raw is not None and eq.rounding != "none" and raw != result.values[name]:
-            node.notes.append(f"rounded {eq.rounding} from {excel_number(raw)} {eq.unit}")
+            # Six decimals, as monitored totals carry: no binary-float tail in what people read.
+            node.notes.append(f"rounded {eq.rounding} from {f'{raw:.6f}'.rstrip('0').rstrip('.')} {eq.unit}")
         if eq.floor_at_zero and raw is not None and raw < 0:
             message = f"{name} computed as {raw:,.3f} {eq.unit}, which is negative: credited as zero"
             node.notes.append(message)
