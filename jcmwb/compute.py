@@ -16,6 +16,7 @@ from typing import Any
 
 from jcmwb.corrections import apply_corrections
 from jcmwb.errors import InputError
+from jcmwb.issuance import allocate
 from jcmwb.monitoring import MonitoredData, read_monitored
 from jcmwb.period import MonitoringPeriod, load_period, parse_period
 from jcmwb.spec import DatedValue, Spec
@@ -54,6 +55,7 @@ class Result:
     corrections: list[Correction] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    allocation: dict[str, int] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -102,6 +104,7 @@ class Result:
             "values": {n: {"value": self.values[n], "unit": self.nodes[n].unit} for n in self.spec.equations},
             "provisional_defaults": self.provisional,
             "warnings": list(self.warnings),
+            "allocation": dict(self.allocation),
         }
 
     def to_workbook(self, path: str | Path) -> Path:
@@ -329,6 +332,11 @@ def calculate(source: str | Path | Mapping[str, Any] | MonitoringPeriod, *, base
         result.notes.extend(f"{series.name}: {n}" for n in series.notes)
     _build_trace(result, unrounded)
     _eligibility(result)
+    if period.allocation is not None:
+        # Credits are whole tonnes: the split applies to the rounded result.
+        result.allocation = allocate(result.er, period.allocation) if result.er == int(result.er) else {}
+        if not result.allocation:
+            result.warnings.append(f"no credit allocation: {spec.result} is not a whole number of tonnes (the spec does not round it)")
     for name, choice in period.alternatives.items():
         alternative = spec.equations[name].alternatives[choice]
         result.notes.append(f"{name} by its alternative '{choice}': {alternative.description} ({name} = {alternative.formula.text})")

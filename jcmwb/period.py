@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jcmwb.errors import InputError
+from jcmwb.issuance import Allocation, parse_allocation
 from jcmwb.spec import Spec, load_spec, load_yaml
 
 FORMATS = ("interval", "register", "monthly", "daily")
@@ -65,7 +66,7 @@ class MonitoringPeriod:
     fixed: dict[str, FixedInput]
     monitored: dict[str, MonitoredInput]
     eligibility: dict[str, bool]
-    allocation: dict[str, Any] | None = None
+    allocation: Allocation | None = None
     participants: str = ""
     alternatives: dict[str, str] = field(default_factory=dict)  # equation -> alternative in use
     version_named: bool = False  # the file names the version (else: the one in force at the start)
@@ -316,7 +317,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         fixed=fixed,
         monitored=monitored,
         eligibility=eligibility,
-        allocation=raw.get("allocation"),
+        allocation=parse_allocation(raw["allocation"], file=file) if raw.get("allocation") is not None else None,
         participants=str(raw.get("participants", "")),
         alternatives=alternatives,
         version_named="version" in raw,

@@ -181,6 +181,10 @@ def outcome(result: Result) -> Html:
     er = result.er
     lines = [f"<h3>{html.escape(plain_symbol(spec.equations[spec.result].symbol))} = {number(er, 0)} {html.escape(spec.equations[spec.result].unit)}</h3>"]
     text = [f"{spec.result} = {number(er, 0)} {spec.equations[spec.result].unit}"]
+    if result.allocation:
+        split = ", ".join(f"{party} {number(credits, 0)}" for party, credits in result.allocation.items())
+        lines.append(f"<p>Credit allocation: {html.escape(split)} tCO2</p>")
+        text.append(f"Credit allocation: {split} tCO2")
     for warning in result.warnings:
         lines.append(f"<p style='color:#C00000'><b>Warning:</b> {html.escape(warning)}</p>")
         text.append("Warning: " + warning)

@@ -34,6 +34,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jcmwb import __version__
+from jcmwb.formulas import excel_number
 from jcmwb.spec import BLOCK_TITLES, BLOCKS
 
 if TYPE_CHECKING:
@@ -271,9 +272,41 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> in
     sheet.write_string(row, 2, spec.equations[spec.result].unit, fmt.text)
     er_row = row
     row += 2
+    if result.allocation and period.allocation is not None:
+        row = _write_allocation(result, sheet, fmt, row, xl_rowcol_to_cell(er_row, 1))
     sheet.write(row, 0, "Values in yellow are inputs; every other number in this workbook is a formula over them.")
     sheet.write(row + 1, 0, f"Written by jcmwb {__version__} from methodology spec sha256 {spec.sha256}.")
     return er_row
+
+
+def _write_allocation(result: Result, sheet: Any, fmt: _Formats, row: int, er_cell: str) -> int:
+    """Credits per party, as live formulas over Table 3 (the split itself is an input)."""
+    split = result.period.allocation
+    sheet.write(row, 0, "Credit allocation (as in the Credit Allocation form; the parts add up to the emission reductions)", fmt.bold)
+    row += 1
+    for col, title in enumerate(("Party", "Share [%]", "Credits [tCO2]", "Rounding")):
+        sheet.write(row, col, title, fmt.head)
+    row += 1
+    cells: dict[str, str] = {}
+    first = row
+    for party in split.shares:
+        cells[party] = xl_rowcol_to_cell(row, 2)
+        row += 1
+    row = first
+    for party, share in split.shares.items():
+        exact = f"{er_cell}*{excel_number(share)}/100"
+        if party == split.remainder:
+            others = [c for p, c in cells.items() if p != party]
+            formula, rule = f"={er_cell}-SUM({','.join(others)})" if others else f"={er_cell}", "the remainder"
+        else:
+            rule = split.rounding.get(party, "down")
+            formula = {"up": f"=-INT(-({exact})+1E-9)", "nearest": f"=INT({exact}+0.5)"}.get(rule, f"=INT({exact}+1E-9)")
+        sheet.write_string(row, 0, party, fmt.text)
+        sheet.write_number(row, 1, share, fmt.input)
+        sheet.write_formula(row, 2, formula, fmt.result, result.allocation[party])
+        sheet.write_string(row, 3, rule, fmt.text)
+        row += 1
+    return row + 1
 
 
 def _write_calc(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> None:
