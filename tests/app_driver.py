@@ -175,6 +175,10 @@ def fill_from_period(app: AppPage, period: dict[str, Any], data_dir: Path) -> No
         app.text("jcmwb-partner-country", project["partner_country"])
     if period.get("participants"):
         app.text("jcmwb-participants", period["participants"])
+    if period.get("allocation"):
+        import yaml
+
+        app.text("jcmwb-allocation", yaml.safe_dump(period["allocation"], default_flow_style=True).strip())
     app.date("jcmwb-period-start", str(period["period"]["start"]))
     app.date("jcmwb-period-end", str(period["period"]["end"]))
     for name, item in period["monitored"].items():

@@ -601,6 +601,9 @@ class MethodologyForm:
         self.project_title = text_input("jcmwb-project-title", width="44em")
         self.partner_country = text_input("jcmwb-partner-country", value=spec.country, width="6em")
         self.participants = text_input("jcmwb-participants", width="44em")
+        # The Credit Allocation form's split, as the monitoring-period file writes it.
+        self.allocation = text_input("jcmwb-allocation", width="44em")
+        texts.bind(self.allocation, "placeholder", lambda lang: t("allocation_hint", lang))
         self.start_picker = w.DatePicker(value=None)
         self.start_picker.add_class("jcmwb-period-start")
         self.end_picker = w.DatePicker(value=None)
@@ -620,6 +623,7 @@ class MethodologyForm:
             labelled(texts.word("project_title"), self.project_title, slots.make("project.title")),
             labelled(texts.word("partner_country"), self.partner_country, slots.make("project.partner_country")),
             labelled(texts.word("participants"), self.participants, slots.make("participants")),
+            labelled(texts.word("allocation"), self.allocation, slots.make("allocation")),
             w.HBox(
                 [
                     labelled(texts.word("period_start"), self.start_picker, slots.make("period.start")),
@@ -750,11 +754,31 @@ class MethodologyForm:
             problems.append(Problem("period.end", t("required", lang)))
         if self.start() and self.end() and self.end() < self.start():
             problems.append(Problem("period.end", t("end_before_start", lang, start=self.start().isoformat())))
+        if self.allocation.value.strip():
+            problems += self._check_allocation()
         for fixed in self.active_fixed():
             problems += fixed.check(lang)
         for field in self.active_monitored():
             problems += field.check(lang)
         return problems
+
+    def _allocation(self) -> Any:
+        import yaml
+
+        text = self.allocation.value.strip()
+        return yaml.safe_load(text if text.startswith("{") else "{" + text + "}")
+
+    def _check_allocation(self) -> list[Problem]:
+        from jcmwb.errors import InputError
+        from jcmwb.issuance import parse_allocation
+
+        try:
+            parse_allocation(self._allocation())
+        except InputError as exc:
+            return [Problem("allocation", exc.message + (f"; expected {exc.expected}" if exc.expected else "") + (f", found {exc.found}" if exc.found else ""))]
+        except Exception:  # YAML syntax: say what the field expects
+            return [Problem("allocation", t("allocation_hint", self.texts.lang))]
+        return []
 
     def period_mapping(self) -> dict[str, Any]:
         """The monitoring-period file as a mapping (only after ``check`` found nothing)."""
@@ -779,6 +803,8 @@ class MethodologyForm:
         answers = {cid: answer.value == "yes" for cid, answer in self.eligibility.items() if answer.value}
         if answers:
             mapping["eligibility"] = answers
+        if self.allocation.value.strip():
+            mapping["allocation"] = self._allocation()
         return mapping
 
     def data_files(self) -> dict[Path, str]:

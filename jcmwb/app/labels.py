@@ -47,6 +47,8 @@ WORDS: dict[str, dict[str, str]] = {
     "project_title": {"en": "Title of the project", "ja": "プロジェクト名"},
     "partner_country": {"en": "Partner country (ISO code)", "ja": "パートナー国（ISOコード）"},
     "participants": {"en": "Project participants", "ja": "プロジェクト参加者"},
+    "allocation": {"en": "Credit allocation (optional)", "ja": "クレジット配分（任意）"},
+    "allocation_hint": {"en": 'as in the Credit Allocation form, e.g. JP: "50%", TH: "50%", rounding: {JP: up}', "ja": '配分フォームのとおり（例：JP: "50%", TH: "50%", rounding: {JP: up}）'},
     "period_start": {"en": "Monitoring period: first day", "ja": "モニタリング期間：初日"},
     "period_end": {"en": "Monitoring period: last day", "ja": "モニタリング期間：最終日"},
     "version": {"en": "Version of the methodology", "ja": "方法論の版"},
