@@ -243,16 +243,22 @@ def _ranges(missing: pd.DatetimeIndex, step: pd.Timedelta) -> list[tuple[pd.Time
     return out
 
 
+def _non_negative(frame: pd.DataFrame, message: str, file: str) -> pd.Series:
+    """The ``value`` column as numbers; a negative one is refused, naming its row."""
+    values = _numbers(frame, "value", file)
+    negative = values < 0
+    if negative.any():
+        first = frame.loc[negative].iloc[0]
+        raise DataError(message, file=file, where=f"row {first['row']}, column value", expected="a value >= 0", found=first["value"])
+    return values
+
+
 def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str, categories: dict[dt.date, str] | None = None) -> MonitoredData:
     name = Path(file).name
     stamps = _timestamps(frame, file)
     frame = frame.assign(ts=stamps)
     _duplicates(frame, ["ts", "point"], file)
-    values = _numbers(frame, "value", file)
-    negative = values < 0
-    if negative.any():
-        first = frame.loc[negative].iloc[0]
-        raise DataError("negative energy", file=file, where=f"row {first['row']}, column value", expected="a value >= 0", found=first["value"])
+    values = _non_negative(frame, "negative energy", file)
     factors, _ = _unit_factor(frame, item, param, file)
     frame = frame.assign(v=values * factors)
     start = pd.Timestamp(period.start)
@@ -500,11 +506,7 @@ def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period
         raise DataError("not a month", file=file, where=f"row {first['row']}, column month", expected="YYYY-MM", found=repr(first["month"]))
     frame = frame.assign(m=months)
     _duplicates(frame, ["month", "point"], file)
-    values = _numbers(frame, "value", file)
-    negative = values < 0
-    if negative.any():
-        first = frame.loc[negative].iloc[0]
-        raise DataError("negative value", file=file, where=f"row {first['row']}, column value", expected="a value >= 0", found=first["value"])
+    values = _non_negative(frame, "negative value", file)
     factors, _ = _unit_factor(frame, item, param, file)
     frame = frame.assign(v=values * factors)
     month_end = frame["m"] + pd.offsets.MonthEnd(0)
