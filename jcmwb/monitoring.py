@@ -383,14 +383,20 @@ def _day_ranges(days: list[dt.date], limit: int = 24) -> str:
     return "; ".join(text)
 
 
+def _calendar(frame: pd.DataFrame, column: str, fmt: str, message: str, expected: str, file: str) -> pd.Series:
+    """A date or month column parsed with ``fmt``; the first unparsable row is refused by number."""
+    parsed = pd.to_datetime(frame[column], format=fmt, errors="coerce")
+    bad = parsed.isna()
+    if bad.any():
+        first = frame.loc[bad].iloc[0]
+        raise DataError(message, file=file, where=f"row {first['row']}, column {column}", expected=expected, found=repr(first[column]))
+    return parsed
+
+
 def _daily(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
     """The category of each day -> number of days per category, and the day -> category map."""
     name = Path(file).name
-    dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna()
-    if bad.any():
-        first = frame.loc[bad].iloc[0]
-        raise DataError("not a date", file=file, where=f"row {first['row']}, column date", expected="YYYY-MM-DD", found=repr(first["date"]))
+    dates = _calendar(frame, "date", "%Y-%m-%d", "not a date", "YYYY-MM-DD", file)
     frame = frame.assign(d=dates)
     dup = frame.duplicated(["d"], keep="first")
     if dup.any():
@@ -499,11 +505,7 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
 
 def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
     name = Path(file).name
-    months = pd.to_datetime(frame["month"], format="%Y-%m", errors="coerce")
-    bad = months.isna()
-    if bad.any():
-        first = frame.loc[bad].iloc[0]
-        raise DataError("not a month", file=file, where=f"row {first['row']}, column month", expected="YYYY-MM", found=repr(first["month"]))
+    months = _calendar(frame, "month", "%Y-%m", "not a month", "YYYY-MM", file)
     frame = frame.assign(m=months)
     _duplicates(frame, ["month", "point"], file)
     values = _non_negative(frame, "negative value", file)
