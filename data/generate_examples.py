@@ -106,12 +106,16 @@ References
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "generators"))
+from _common import ar1, rng  # noqa: E402  (one random-stream and AR(1) model for every generator)
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
@@ -211,18 +215,8 @@ IAM_GROUND = _ashrae_iam(THETA_GROUND)
 
 
 def _rng(component: int) -> np.random.Generator:
-    """An independent, reproducible stream per model component."""
-    return np.random.default_rng([SEED, component])
-
-
-def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
-    """Zero-mean, unit-variance AR(1) series of length ``n``."""
-    shocks = rng.standard_normal(n) * np.sqrt(1.0 - phi * phi)
-    out = np.empty(n)
-    out[0] = rng.standard_normal()
-    for k in range(1, n):
-        out[k] = phi * out[k - 1] + shocks[k]
-    return out
+    """An independent, reproducible stream per model component (the generators' shared helper)."""
+    return rng(SEED, component)
 
 
 def sun(day_of_year: np.ndarray, clock_hour: np.ndarray) -> dict[str, np.ndarray]:
@@ -278,7 +272,7 @@ def _daily_clear_sky_index(days: pd.DatetimeIndex) -> np.ndarray:
     persistence stay, the monthly mean is the design value.
     """
     month = days.month.to_numpy() - 1
-    z = _ar1(_rng(1), len(days), KC_PERSISTENCE)
+    z = ar1(_rng(1), len(days), KC_PERSISTENCE)
     for m in range(12):
         z[month == m] -= z[month == m].mean()
     return np.clip(KC_MEAN[month] + KC_SD[month] * z, *KC_LIMITS)
@@ -305,7 +299,7 @@ def simulate_pv() -> pd.DataFrame:
     kc_day = _daily_clear_sky_index(days)[day_index]
     phi_cloud = np.exp(-(step_h * 60.0) / CLOUD_TIMESCALE_MIN)
     spread = CLOUD_AMPLITUDE * 4.0 * kc_day * (1.0 - kc_day)
-    common = _ar1(_rng(2), len(clock), phi_cloud)
+    common = ar1(_rng(2), len(clock), phi_cloud)
     # Afternoon convection: a half-sine bump between 11:00 and 19:00, peak at 15:00.
     bump = np.clip(np.sin(np.pi * (clock - 11.0) / 8.0), 0.0, None) * ((clock > 11.0) & (clock < 19.0))
     convective = CONVECTIVE[month] * bump
@@ -322,7 +316,7 @@ def simulate_pv() -> pd.DataFrame:
 
     out = {}
     for k, block in enumerate(BLOCKS):
-        own = _ar1(_rng(10 + k), len(clock), phi_cloud)
+        own = ar1(_rng(10 + k), len(clock), phi_cloud)
         noise = np.sqrt(1.0 - BLOCK_JITTER**2) * common + BLOCK_JITTER * own
         kc = np.clip(kc_day + spread * noise - convective, *KC_INSTANT_LIMITS)
         ghi = kc * ghi_cs
@@ -485,7 +479,7 @@ def simulate_chillers() -> dict[str, np.ndarray]:
     """Electricity [kWh] per chiller and calendar month of 2021."""
     days = pd.date_range(f"{YEAR}-01-01", periods=365, freq="D")
     start, end, occupancy = _day_types(days)
-    noise = 1.0 + LOAD_NOISE * _ar1(_rng(20), len(days), 0.6)
+    noise = 1.0 + LOAD_NOISE * ar1(_rng(20), len(days), 0.6)
     monthly = {c.point: np.zeros(12) for c in CHILLERS}
     hours = np.arange(24) + 0.5  # hour mid-points
     for k, day in enumerate(days):
