@@ -27,6 +27,7 @@ def _fmt(value: float) -> str:
 
 # -- run ------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
+    from jcmwb.output_folder import listing
     from jcmwb.runner import display_path, run
 
     outcome = run(args.file, args.out)
@@ -39,7 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     gaps = result.gaps
     if gaps:
         print(f"note: {len(gaps)} gap(s) in the monitoring data (reported in the sheet, not filled unless conservative)")
-    print(f"outputs: {display_path(outcome.out_dir)}/ (" + ", ".join(sorted(p.name for p in outcome.out_dir.iterdir())) + ")")
+    print(f"outputs: {display_path(outcome.out_dir)}/ (" + ", ".join(listing(outcome.out_dir)) + ")")
     return EXIT_OK
 
 

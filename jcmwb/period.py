@@ -8,6 +8,7 @@ Data files are resolved relative to the period file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,10 @@ from typing import Any
 
 from jcmwb.errors import InputError
 from jcmwb.issuance import Allocation, parse_allocation
-from jcmwb.spec import Spec, load_spec, load_yaml
+from jcmwb.spec import ID_PATTERN, Spec, load_spec, load_yaml
 
 FORMATS = ("interval", "register", "monthly", "daily")
+PROJECT_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass
@@ -145,6 +147,9 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
     c = _Check(file)
     c.mapping(raw, "", ("methodology", "project", "period", "monitored"), ("version", "alternatives", "fixed", "eligibility", "allocation", "participants"))
     methodology = c.text(raw["methodology"], "methodology")
+    if spec is None and not ID_PATTERN.match(methodology):
+        # An id, never a path: the spec is always read from the library.
+        raise c.fail("methodology", "not a methodology id", expected="an id such as TH_AM001, one listed by `jcmwb list`", found=repr(methodology))
     if spec is None:
         try:
             spec = load_spec(methodology)
@@ -309,7 +314,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         path=path,
         spec=spec,
         version=version,
-        project_id=c.text(project["id"], "project.id"),
+        project_id=_project_id(c, project["id"]),
         project_title=str(project.get("title", "")),
         partner_country=str(project.get("partner_country", spec.country)),
         start=start,
@@ -322,6 +327,14 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         alternatives=alternatives,
         version_named="version" in raw,
     )
+
+
+def _project_id(c: _Check, value: Any) -> str:
+    """A project id names an output folder, so it is a plain name: no folders, no dots alone."""
+    text = c.text(value, "project.id")
+    if not PROJECT_ID_PATTERN.fullmatch(text):
+        raise c.fail("project.id", "not a valid project id", expected="letters, digits, '-', '_' or '.', starting with a letter or digit, at most 64 characters (e.g. TH014)", found=repr(text))
+    return text
 
 
 def load_period(path: str | Path) -> MonitoringPeriod:

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jcmwb import __version__
-from jcmwb.errors import RunError
+from jcmwb.errors import InputError, RunError
+from jcmwb.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
 from jcmwb.period import MonitoringPeriod, load_period
 from jcmwb.spec import ROOT
 
@@ -78,11 +79,7 @@ def _write_text(path: Path, text: str) -> None:
 
 def default_output(period: MonitoringPeriod, reports: Path | None = None) -> Path:
     """``reports/<project>/<start>_<end>/``."""
-    return (reports or REPORTS) / _safe(period.project_id) / period.label
-
-
-def _safe(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
+    return (reports or REPORTS) / period.project_id / period.label
 
 
 def input_files(period: MonitoringPeriod) -> list[tuple[str, Path]]:
@@ -117,9 +114,9 @@ def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str
     nb_path = Path(notebook) if notebook else ROOT / "notebooks" / f"{spec.id}.ipynb"
     if not nb_path.exists():
         raise RunError(f"no notebook for {spec.id}", file=str(nb_path), expected=f"notebooks/{spec.id}.ipynb (python -m jcmwb.notebook --generate {spec.id})")
-    out_dir = Path(out).resolve() if out else default_output(period, Path(reports).resolve() if reports else None)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    inputs = [path for _, path in input_files(period)]
+    out_dir = check_output_folder(out if out else default_output(period, Path(reports) if reports else None), inputs, option="--out" if out else "--reports")
+    staging = staging_folder(out_dir)
     try:
         _execute(nb_path, staging, out_dir, Path(period.path))
         produced = json.loads((staging / RESULT_JSON).read_text(encoding="utf-8"))
@@ -130,11 +127,11 @@ def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str
         _html(staging / "notebook.ipynb", staging / "report.html")
         receipt = make_receipt(result, period, nb_path, staging)
         _write_text(staging / RECEIPT, json.dumps(receipt, indent=2) + "\n")
-        _publish_permissions(staging)
-        _replace_dir(staging, out_dir)
+        publish(staging, out_dir)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise
+    _remove_failed(out_dir)
     return RunOutcome(out_dir, result, receipt)
 
 
@@ -160,12 +157,8 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> 
             extra_arguments=QUIET_KERNEL,
         )
     except PapermillExecutionError as exc:
-        failed = out_dir.with_name(out_dir.name + ".failed")
-        shutil.rmtree(failed, ignore_errors=True)
-        failed.mkdir(parents=True)
-        if executed.exists():
-            shutil.copy2(executed, failed / "notebook.ipynb")
-        raise RunError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=str(nb_path), where=f"failed notebook kept in {failed}") from exc
+        kept = _keep_failed(executed, out_dir)
+        raise RunError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=str(nb_path), where=f"failed notebook kept in {kept}") from exc
     import nbformat
 
     book = scrub(nbformat.read(str(executed), as_version=4))
@@ -185,25 +178,34 @@ def _html(notebook: Path, target: Path) -> None:
     target.write_text(body, encoding="utf-8")
 
 
-def _publish_permissions(folder: Path) -> None:
-    """Temporary files are private (0600); published outputs follow the user's umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
-    for item in folder.iterdir():
-        item.chmod(0o666 & ~umask)
+def _failed_folder(out_dir: Path) -> Path:
+    return out_dir.with_name(out_dir.name + ".failed")
 
 
-def _replace_dir(staging: Path, out_dir: Path) -> None:
-    if out_dir.exists():
-        trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.replace(out_dir, trash / "old")
-        os.replace(staging, out_dir)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        os.replace(staging, out_dir)
-    failed = out_dir.with_name(out_dir.name + ".failed")
-    shutil.rmtree(failed, ignore_errors=True)
+def _keep_failed(executed: Path, out_dir: Path) -> Path:
+    """Keep a failed notebook in ``<out>.failed/`` (papermill's habit), never in the output folder.
+
+    When ``<out>.failed`` holds something jcmwb did not write, the notebook stays in its own
+    uniquely named folder instead.
+    """
+    failed = _failed_folder(out_dir)
+    holder = staging_folder(failed)
+    if executed.exists():
+        shutil.copy2(executed, holder / "notebook.ipynb")
+    try:
+        return publish(holder, failed)
+    except InputError:
+        (holder / STAGING_MARKER).unlink(missing_ok=True)
+        kept = Path(tempfile.mkdtemp(prefix=f"{failed.name}-", dir=failed.parent))
+        os.replace(holder, kept / "failed")
+        return kept / "failed"
+
+
+def _remove_failed(out_dir: Path) -> None:
+    """A successful run removes the failed notebook of an earlier attempt, if jcmwb wrote it."""
+    failed = _failed_folder(out_dir)
+    if failed.is_dir() and not failed.is_symlink() and not foreign_entries(failed):
+        shutil.rmtree(failed, ignore_errors=True)
 
 
 def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_dir: Path) -> dict[str, Any]:

@@ -742,7 +742,9 @@ def load_spec(path_or_id: str | Path) -> Spec:
     path = Path(path_or_id)
     if not path.suffix and ID_PATTERN.match(str(path_or_id)):
         path = METHODOLOGIES / str(path_or_id) / "methodology.yaml"
-        if not path.exists():
+        library = METHODOLOGIES.resolve()
+        if not path.is_file() or library not in path.resolve().parents:
+            # A link out of the library is not a methodology of the library.
             raise SpecError("unknown methodology", where="methodology", expected="one listed by `jcmwb list`", found=repr(str(path_or_id)))
     problems: list[SpecError] = []  # duplicate keys and impossible dates, reported with the rest
     raw = load_yaml(path, problems=problems)

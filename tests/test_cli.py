@@ -50,7 +50,7 @@ def test_run_writes_four_outputs_and_a_true_receipt(tmp_path):
     done = _cli("run", str(period), "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("ER_p = 0 tCO2/p")
-    assert sorted(p.name for p in out.iterdir()) == ["MRS.xlsx", "notebook.ipynb", "receipt.json", "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".jcmwb-output", "MRS.xlsx", "notebook.ipynb", "receipt.json", "report.html"]
     receipt = json.loads((out / "receipt.json").read_text())
     assert receipt["methodology"] == {
         "id": "TH_AM001",

@@ -46,7 +46,7 @@ def test_batch_runs_every_example_through_papermill(tmp_path):
     for path in files:
         period = load_period(path)
         out = default_output(period, tmp_path)
-        assert sorted(p.name for p in out.iterdir()) == ["MRS.xlsx", "notebook.ipynb", "receipt.json", "report.html"], path
+        assert sorted(p.name for p in out.iterdir()) == [".jcmwb-output", "MRS.xlsx", "notebook.ipynb", "receipt.json", "report.html"], path
         receipt = json.loads((out / "receipt.json").read_text())
         for name, digest in receipt["outputs"].items():
             assert sha256(out / name) == digest, (path, name)
