@@ -209,7 +209,25 @@ def _remove_failed(out_dir: Path) -> None:
 
 
 def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_dir: Path) -> dict[str, Any]:
-    """What is needed to re-run offline and to prove the outputs came from these inputs."""
+    """What is needed to re-run offline and to prove the outputs came from these inputs.
+
+    The format is ``jcmwb.receipts``' (format 2). Input paths are relative to ``out_dir``,
+    the folder that holds the outputs (the staging folder during a run: it sits beside the
+    final folder, so the paths are the same), so the receipt reads the same wherever the
+    tree is copied. The spec and notebook are named by their place in the library, which
+    does not depend on where the outputs go; ``receipt.json`` itself is not among the
+    hashed outputs, since its hash cannot be inside itself.
+    """
+    from jcmwb.receipts import FORMAT, receipt_path
+
+    def library(path: Path | None) -> str | None:
+        if path is None:
+            return None
+        try:
+            return Path(path).resolve().relative_to(ROOT).as_posix()
+        except ValueError:
+            return None  # not the library's: the checker uses the library's by id anyway
+
     spec = period.spec
     packages = {}
     for name in PACKAGES:
@@ -218,20 +236,20 @@ def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_d
         except metadata.PackageNotFoundError:
             continue
     return {
-        "receipt": 1,
+        "receipt": FORMAT,
         "jcmwb_version": __version__,
         "python": platform.python_version(),
         "packages": packages,
         "methodology": {
             "id": spec.id,
             "version": result.version,
-            "spec": display_path(spec.path) if spec.path else None,
+            "spec": library(spec.path),
             "spec_sha256": spec.sha256,
         },
         "project": {"id": period.project_id, "title": period.project_title},
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-        "notebook": {"path": display_path(notebook), "sha256": sha256(notebook)},
-        "inputs": [{"role": role, "path": display_path(path), "sha256": sha256(path)} for role, path in input_files(period)],
+        "notebook": {"path": library(notebook), "sha256": sha256(notebook)},
+        "inputs": [{"role": role, "path": receipt_path(path, out_dir), "sha256": sha256(path)} for role, path in input_files(period)],
         "outputs": {name: sha256(out_dir / name) for name in OUTPUTS},
         "result": {
             "name": spec.result,

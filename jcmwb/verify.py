@@ -38,6 +38,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import os
 import re
 import shutil
 import tempfile
@@ -911,7 +912,12 @@ def verify_sheet(path: str | Path, *, data: str | Path | None = None) -> Verific
 # -- receipts ---------------------------------------------------------------------------------
 @dataclass
 class ReceiptCheck:
-    """The outcome of re-running a receipt."""
+    """The outcome of re-running a receipt.
+
+    ``inputs`` has one line per input entry (role, the file looked at, expected and found
+    sha256); ``outputs`` one per output a run writes (expected, found in the re-run, and
+    ``beside``: the file of that name beside the receipt), then ``receipt.json`` itself.
+    """
 
     receipt: str
     findings: list[Finding] = field(default_factory=list)
@@ -923,137 +929,310 @@ class ReceiptCheck:
 
     @property
     def agrees(self) -> bool:
-        return not any(f.severity in (ERROR, INCONSISTENCY) for f in self.findings)
+        """True when the calculation was re-run and no finding is an error or an inconsistency."""
+        return self.er_rerun is not None and not any(f.severity in (ERROR, INCONSISTENCY) for f in self.findings)
+
+
+MISSING = "missing"
+
+
+def _digest(path: Path) -> str:
+    """The sha256 of a regular file, or ``missing`` (a folder, a pipe or a device is not read)."""
+    from jcmwb.runner import sha256
+
+    return sha256(path) if path.is_file() else MISSING
+
+
+def _environment_notes(receipt: dict[str, Any], check: ReceiptCheck) -> None:
+    import platform
+    from importlib import metadata
+
+    from jcmwb import __version__
+    from jcmwb.receipts import key_path, shown
+
+    if receipt["jcmwb_version"] != __version__:
+        check.findings.append(Finding(NOTE, "jcmwb_version", "jcmwb", f"the receipt was written by jcmwb {shown(receipt['jcmwb_version'])}, this is jcmwb {__version__}: outputs may differ for that reason alone", expected=shown(receipt["jcmwb_version"]), found=__version__))
+    if receipt["python"] != platform.python_version():
+        check.findings.append(Finding(NOTE, "python", "python", "another Python version than the receipt's: outputs may differ for that reason alone", expected=shown(receipt["python"]), found=platform.python_version()))
+    for package, version in sorted(receipt["packages"].items()):
+        try:
+            now = metadata.version(package)
+        except (metadata.PackageNotFoundError, ValueError):
+            now = "not installed"
+        if now != version:
+            check.findings.append(Finding(NOTE, key_path("packages", package), shown(package, 40), "another package version than the receipt's", expected=shown(version), found=now))
+
+
+def _check_library(receipt: dict[str, Any], check: ReceiptCheck) -> None:
+    """The spec and notebook of the library, found by methodology id (never by a receipt's path)."""
+    from jcmwb.receipts import shown
+    from jcmwb.runner import ROOT
+    from jcmwb.spec import ID_PATTERN
+
+    method = receipt["methodology"]
+    spec = None
+    if ID_PATTERN.fullmatch(method["id"]):
+        try:
+            spec = load_spec(method["id"])
+        except JcmwbError:
+            spec = None
+    if spec is None:
+        check.findings.append(Finding(ERROR, "methodology.id", shown(method["id"], 40), "no such methodology in the library", expected="one listed by `jcmwb list`", found=shown(method["id"])))
+        return
+    if spec.sha256 != method["spec_sha256"]:
+        check.findings.append(Finding(ERROR, str(spec.path), spec.id, "the library's methodology spec differs from the one the receipt names", expected=method["spec_sha256"], found=spec.sha256))
+    elif spec.version(method["version"]) is None:
+        check.findings.append(Finding(ERROR, str(spec.path), spec.id, "the methodology version of the receipt is not in the spec", expected=", ".join(v.version for v in spec.versions), found=shown(method["version"])))
+    notebook = ROOT / "notebooks" / f"{spec.id}.ipynb"
+    found = _digest(notebook)
+    if found != receipt["notebook"]["sha256"]:
+        check.findings.append(Finding(ERROR, str(notebook), "notebook", "the library's methodology notebook differs from the one the receipt names", expected=receipt["notebook"]["sha256"], found=found))
+
+
+def _check_output_entries(receipt: dict[str, Any], receipt_dir: Path, check: ReceiptCheck) -> dict[str, str]:
+    """Exactly the outputs a run writes; returns the sha256 of each file of that name beside the receipt."""
+    from jcmwb.receipts import RECEIPT, key_path
+    from jcmwb.runner import OUTPUTS
+
+    named = receipt["outputs"]
+    for name in named:
+        if name == RECEIPT:
+            check.findings.append(Finding(ERROR, key_path("outputs", name), "output", "a receipt cannot hold its own hash (receipt.json is checked by re-running)", expected="no entry", found=name))
+        elif name not in OUTPUTS:
+            check.findings.append(Finding(ERROR, key_path("outputs", name), "output", "not an output of a run; it is not read", expected=", ".join(OUTPUTS), found=name))
+    for name in OUTPUTS:
+        if name not in named:
+            check.findings.append(Finding(ERROR, "outputs", "output", f"an output of the run is missing from the receipt: {name}", expected=name, found="no entry"))
+    beside: dict[str, str] = {}
+    for name in OUTPUTS:
+        file = receipt_dir / name
+        beside[name] = MISSING if file.is_symlink() else _digest(file)
+        if name not in named:
+            continue
+        if beside[name] == MISSING:
+            check.findings.append(Finding(NOTE, str(file), "output", "not beside the receipt: only the re-run's is compared with the receipt"))
+        elif beside[name] != named[name]:
+            check.findings.append(Finding(ERROR, str(file), "output", "the file beside the receipt differs from the receipt's hash (changed since the run)", expected=named[name], found=beside[name]))
+    return beside
+
+
+def _check_inputs(receipt: dict[str, Any], receipt_dir: Path, check: ReceiptCheck) -> tuple[Path | None, bool]:
+    """The receipt's inputs against those its monitoring-period file names; returns (period file, changed)."""
+    from jcmwb.period import load_period
+    from jcmwb.receipts import PERIOD_ROLE, PERIOD_SUFFIXES, receipt_path, resolve, shown
+    from jcmwb.runner import input_files
+
+    entries = receipt["inputs"]
+    periods = [n for n, item in enumerate(entries) if item["role"] == PERIOD_ROLE]
+    if len(periods) != 1:
+        message = "the receipt names no monitoring-period file: nothing to re-run" if not periods else f"the receipt names {len(periods)} monitoring-period files: which one was run is not known"
+        check.findings.append(Finding(ERROR, "inputs", "inputs", message, expected=f"one entry with role '{PERIOD_ROLE}'", found=f"{len(periods)}"))
+        return None, False
+    where = f"inputs[{periods[0]}]"
+    period_file = resolve(receipt_dir, entries[periods[0]]["path"])
+    if period_file.suffix.lower() not in PERIOD_SUFFIXES:
+        # Not read at all: a receipt may not make jcmwb open (or hash) an arbitrary file.
+        check.findings.append(Finding(ERROR, f"{where}.path", PERIOD_ROLE, "not a monitoring-period file; it is not read", expected="a .yaml file", found=shown(entries[periods[0]]["path"])))
+        return None, False
+    if _digest(period_file) == MISSING:
+        check.inputs.append({"role": PERIOD_ROLE, "path": str(period_file), "expected": entries[periods[0]]["sha256"], "found": MISSING})
+        check.findings.append(Finding(ERROR, str(period_file), PERIOD_ROLE, "input file missing (keep the receipt's folder and its inputs at the same relative positions)", expected=entries[periods[0]]["sha256"], found=MISSING))
+        return None, False
+    try:
+        period = load_period(period_file)
+    except JcmwbError as exc:
+        check.findings.append(Finding(ERROR, str(period_file), PERIOD_ROLE, f"the monitoring-period file cannot be read: {exc.line()}"))
+        return None, False
+    expected = {path.resolve(): role for role, path in input_files(period)}
+    seen: set[Path] = set()
+    changed = False
+    for n, item in enumerate(entries):
+        file = resolve(receipt_dir, item["path"])
+        real = file.resolve()
+        role = shown(item["role"])
+        if real in seen:
+            check.findings.append(Finding(ERROR, f"inputs[{n}]", role, "the same input is named twice", found=shown(item["path"])))
+            continue
+        seen.add(real)
+        if real not in expected:
+            # Only files the period file names are read: an added entry is never opened.
+            check.inputs.append({"role": role, "path": str(file), "expected": item["sha256"], "found": "not an input"})
+            check.findings.append(Finding(ERROR, f"inputs[{n}]", role, "not an input of this run (the monitoring-period file names no such file); it is not read", expected="one of " + ", ".join(receipt_path(p, receipt_dir) for p in expected), found=shown(item["path"])))
+            continue
+        if item["role"] != expected[real]:
+            check.findings.append(Finding(ERROR, f"inputs[{n}].role", role, "the role of this input differs from the run's", expected=expected[real], found=role))
+        found = _digest(file)
+        check.inputs.append({"role": role, "path": str(file), "expected": item["sha256"], "found": found})
+        if found != item["sha256"]:
+            changed = True
+            message = "input file missing" if found == MISSING else "input file changed since the receipt was written"
+            check.findings.append(Finding(ERROR, str(file), role, message, expected=item["sha256"], found=found))
+    for real, role in expected.items():
+        if real not in seen:
+            check.findings.append(Finding(ERROR, "inputs", role, f"an input of the run is missing from the receipt: {role}", expected=receipt_path(real, receipt_dir), found="no entry"))
+    return period_file, changed
+
+
+def _receipt_value(value: Any) -> Any:
+    """A value of a receipt as a finding shows it: numbers as numbers, the rest as safe text."""
+    from jcmwb.receipts import ABSENT, shown
+
+    if value is ABSENT:
+        return "(absent)"
+    return value if _is_number(value) else shown(value)
+
+
+def _compare_receipts(receipt: dict[str, Any], path: Path, rerun_path: Path, check: ReceiptCheck) -> None:
+    """The receipt against the one the re-run wrote: every result value, then every other key."""
+    from jcmwb.receipts import ABSENT, ENVIRONMENT, RECEIPT, differences
+
+    expected = _digest(path)
+    found = _digest(rerun_path)
+    check.outputs.append({"name": RECEIPT, "expected": expected, "found": found, "beside": "this file"})
+    if found == MISSING:
+        check.findings.append(Finding(ERROR, RECEIPT, "output", "the re-run wrote no receipt"))
+        return
+    rerun = json.loads(rerun_path.read_text(encoding="utf-8"))
+    # Checked on their own, with their own messages: the inputs, the outputs, ER_p and the hashes
+    # of spec and notebook; the environment gives notes only.
+    separate = ("inputs", "outputs", "result.value", "methodology.spec_sha256", "notebook.sha256", *ENVIRONMENT)
+    content = False
+    for key, mine, theirs in differences(receipt, rerun):
+        if any(key == s or key.startswith((s + ".", s + "[")) for s in separate):
+            continue
+        content = True
+        if mine is ABSENT:
+            message = "missing from the receipt (the re-run's receipt has it)"
+        elif theirs is ABSENT:
+            message = "not in the re-run's receipt: an entry the run does not have"
+        elif key.startswith("result.values"):
+            message = "re-run value differs from the receipt's"
+        else:
+            message = "the receipt differs from the re-run's receipt here"
+        check.findings.append(Finding(ERROR, key, "receipt", message, expected=_receipt_value(mine), found=_receipt_value(theirs)))
+    environment = any(f.cell.split(".")[0] in ENVIRONMENT for f in check.findings if f.severity == NOTE)
+    explained = content or environment or any(f.severity != NOTE for f in check.findings)
+    if expected != found and not explained:
+        check.findings.append(Finding(NOTE, str(path), "receipt", "receipt.json is laid out differently from the re-run's, with the same content"))
 
 
 def verify_receipt(path: str | Path, *, keep: str | Path | None = None) -> ReceiptCheck:
-    """Re-run the calculation a receipt describes; every input hash and output hash must match.
+    """Re-run the calculation a receipt describes; every input, output and result must match.
 
-    The re-run goes into a temporary folder beside the receipt's output folder: the
-    executed notebook refers to its inputs by a path relative to its output folder, so the
-    same relative layout gives the same bytes (a different one changes only the notebook
-    and its HTML). ``keep`` moves the re-run outputs there instead of deleting them.
+    The receipt is read strictly (``jcmwb.receipts.read_receipt``). Its inputs must be the
+    monitoring-period file and exactly the data files that file names; its outputs exactly
+    the files a run writes. The spec and notebook are the library's for the methodology id.
+    The re-run goes into a temporary folder beside the receipt's folder, so every path
+    relative to it is the same and the same inputs give the same bytes; the receipt the
+    re-run writes must equal the one given, key by key (the environment only gives notes).
 
     Parameters
     ----------
     path
         ``receipt.json`` written by ``jcmwb run``.
     keep
-        Optional folder for the re-run's outputs.
+        Optional folder for the re-run's outputs (checked by the caller with
+        ``jcmwb.output_folder.check_output_folder``; replaced only if jcmwb wrote it).
 
     Returns
     -------
     ReceiptCheck
-        Findings: a changed or missing input (named), a changed spec, notebook or jcmwb
-        version, an output that differs byte for byte, a different ER_p.
+        Findings: an entry added to or missing from the receipt (named), a changed or
+        missing input, a changed spec, notebook or jcmwb version, an output that differs
+        byte for byte (in the re-run or beside the receipt), a result value that differs.
+
+    Raises
+    ------
+    InputError
+        The file is not a well-formed receipt (the message names the key).
     """
-    from jcmwb import __version__
-    from jcmwb.runner import ROOT, run, sha256
+    from jcmwb import runner
+    from jcmwb.output_folder import publish
+    from jcmwb.receipts import RECEIPT, read_receipt
 
     path = Path(path)
-    try:
-        receipt = json.loads(path.read_text(encoding="utf-8"))
-        inputs, outputs, method = receipt["inputs"], receipt["outputs"], receipt["methodology"]
-        method["id"], method["spec_sha256"]  # noqa: B018 - required keys
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError("not a jcmwb receipt", file=str(path), expected="receipt.json written by `jcmwb run`", found=type(exc).__name__) from exc
-    check = ReceiptCheck(str(path), er_receipt=receipt.get("result", {}).get("value"))
-
-    def resolve(name: str) -> Path:
-        candidate = Path(name)
-        return candidate if candidate.is_absolute() else ROOT / candidate
-
-    if receipt.get("jcmwb_version") != __version__:
-        check.findings.append(Finding(NOTE, "jcmwb_version", "jcmwb", f"the receipt was written by jcmwb {receipt.get('jcmwb_version')}, this is jcmwb {__version__}: outputs may differ for that reason alone", expected=receipt.get("jcmwb_version"), found=__version__))
-    from importlib import metadata
-
-    for package, version in sorted((receipt.get("packages") or {}).items()):
-        try:
-            now = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            now = "not installed"
-        if now != version:
-            check.findings.append(Finding(NOTE, f"packages.{package}", package, "another package version than the receipt's", expected=version, found=now))
-    spec_path = resolve(method["spec"]) if method.get("spec") else None
-    spec_found = sha256(spec_path) if spec_path and spec_path.exists() else "missing"
-    if spec_found != method["spec_sha256"]:
-        check.findings.append(Finding(ERROR, str(spec_path), method["id"], "the methodology spec differs from the one the receipt names", expected=method["spec_sha256"], found=spec_found))
-    else:
-        spec = load_spec(spec_path)
-        if method.get("version") and spec.version(method["version"]) is None:
-            check.findings.append(Finding(ERROR, str(spec_path), method["id"], "the methodology version of the receipt is not in the spec", expected=method["version"], found=", ".join(v.version for v in spec.versions)))
-    notebook = receipt.get("notebook") or {}
-    if notebook.get("path"):
-        file = resolve(notebook["path"])
-        found = sha256(file) if file.exists() else "missing"
-        if found != notebook.get("sha256"):
-            check.findings.append(Finding(ERROR, str(file), "notebook", "the methodology notebook differs from the one the receipt names", expected=notebook.get("sha256"), found=found))
-    changed = False
-    for item in inputs:
-        file = resolve(item["path"])
-        found = sha256(file) if file.exists() else "missing"
-        check.inputs.append({"role": item["role"], "path": str(file), "expected": item["sha256"], "found": found})
-        if found != item["sha256"]:
-            changed = True
-            message = "input file missing" if found == "missing" else "input file changed since the receipt was written"
-            check.findings.append(Finding(ERROR, str(file), item["role"], message, expected=item["sha256"], found=found))
-    period_file = resolve(inputs[0]["path"]) if inputs else None
-    if period_file is None or not period_file.exists():
+    receipt = read_receipt(path)
+    receipt_dir = Path(os.path.abspath(path)).parent.resolve()
+    check = ReceiptCheck(str(path), er_receipt=receipt["result"]["value"])
+    _environment_notes(receipt, check)
+    _check_library(receipt, check)
+    beside = _check_output_entries(receipt, receipt_dir, check)
+    period_file, changed = _check_inputs(receipt, receipt_dir, check)
+    if period_file is None:
         return check
-    base = path.parent.parent
+    base = receipt_dir.parent
     try:
-        work = Path(tempfile.mkdtemp(prefix=f".{path.parent.name}.rerun-", dir=base))
+        work = Path(tempfile.mkdtemp(prefix=f".{receipt_dir.name}.rerun-", dir=base))
     except OSError:
         work = Path(tempfile.mkdtemp(prefix="jcmwb-rerun-"))
-        check.findings.append(Finding(NOTE, str(base), "layout", "the re-run could not be written beside the original; notebook.ipynb and report.html may differ for their relative paths alone"))
+        check.findings.append(Finding(NOTE, str(base), "layout", "the re-run could not be written beside the original; notebook.ipynb, report.html and the receipt's paths may differ for that alone"))
     try:
         try:
-            outcome = run(period_file, work)
+            outcome = runner.run(period_file, work)
         except JcmwbError as exc:
             check.findings.append(Finding(ERROR, str(period_file), "run", f"the re-run failed: {exc.line()}"))
             return check
         check.er_rerun = outcome.er
-        for name, digest in outputs.items():
-            produced = outcome.out_dir / name
-            found = sha256(produced) if produced.exists() else "missing"
-            check.outputs.append({"name": name, "expected": digest, "found": found})
-            if found != digest:
-                check.findings.append(Finding(INCONSISTENCY if changed else ERROR, name, "output", "re-run output differs byte for byte" + (" (an input changed)" if changed else ""), expected=digest, found=found))
+        produced_dir = Path(outcome.out_dir)
+        for name in runner.OUTPUTS:
+            expected = receipt["outputs"].get(name)
+            found = _digest(produced_dir / name)
+            check.outputs.append({"name": name, "expected": expected or "no entry", "found": found, "beside": beside[name]})
+            if expected is not None and found != expected:
+                check.findings.append(Finding(INCONSISTENCY if changed else ERROR, name, "output", "re-run output differs byte for byte" + (" (an input changed)" if changed else ""), expected=expected, found=found))
         if check.er_receipt != outcome.er:
-            check.findings.append(Finding(ERROR, "result", method["id"], "re-run ER_p differs from the receipt's", expected=check.er_receipt, found=outcome.er))
+            check.findings.append(Finding(ERROR, "result.value", receipt["methodology"]["id"], "re-run ER_p differs from the receipt's", expected=check.er_receipt, found=outcome.er))
+        _compare_receipts(receipt, path, produced_dir / RECEIPT, check)
         if keep is not None:
-            target = Path(keep)
-            if target.exists():
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(outcome.out_dir), target)
-            check.rerun_dir = str(target)
+            check.rerun_dir = str(publish(produced_dir, keep))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return check
 
 
 # -- command line --------------------------------------------------------------------------------
+def default_report_folder(sheet: str | Path) -> Path:
+    """Where ``jcmwb verify SHEET`` writes without ``--out``: ``<sheet>-verification/`` beside the sheet.
+
+    A sheet inside a folder jcmwb wrote (a run's outputs, which its next run replaces whole)
+    gets its report folder beside that folder instead, so the run's folder stays its own.
+    """
+    from jcmwb.output_folder import MARKER
+
+    sheet = Path(os.path.abspath(sheet))
+    name = f"{sheet.stem}-verification"
+    if (sheet.parent / MARKER).is_file():
+        return sheet.parent.parent / f"{sheet.parent.name}.{name}"
+    return sheet.parent / name
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """``jcmwb verify``: 0 when the sheet (or receipt) agrees, 1 when it does not; errors exit 2."""
+    from jcmwb.output_folder import check_output_folder
     from jcmwb.verify_report import finding_line, fmt, receipt_lines, write_reports
 
     if args.receipt:
-        check = verify_receipt(args.receipt)
+        if args.sheet or args.data:
+            raise InputError("a receipt is verified on its own", where="--receipt", expected="jcmwb verify --receipt receipt.json [--out DIR]", found="a sheet or --data as well")
+        # Checked before the re-run, so a wrong --out costs no kernel run and writes nothing.
+        keep = check_output_folder(args.out, [args.receipt], option="--out") if args.out else None
+        check = verify_receipt(args.receipt, keep=keep)
         for line in receipt_lines(check):
             print(line)
         return 0 if check.agrees else 1
     if not args.sheet:
         raise InputError("nothing to verify", expected="jcmwb verify SHEET.xlsx [--data DIR] or jcmwb verify --receipt receipt.json")
+    out = Path(args.out) if args.out else default_report_folder(args.sheet)
+    check_output_folder(out, [args.sheet, *([args.data] if args.data else [])], option="--out" if args.out else "the report folder (default; choose another with --out)")
     v = verify_sheet(args.sheet, data=args.data)
-    out = Path(args.out) if args.out else Path(args.sheet).resolve().parent
     written = write_reports(v, out, tpe=args.tpe or "", participants=args.participant or "")
     materiality = "n/a" if v.materiality_percent is None else f"{v.materiality_percent:+.3f} %"
     print(f"{v.methodology} ver{v.version} {v.reference}: ER_p reported {fmt(v.er_reported) or 'n/a'}, recomputed {fmt(v.er_recomputed)} {v.er_unit} (materiality {materiality})")
     for f in v.findings:
         print(finding_line(f))
     verdict = "AGREES" if v.agrees else f"DISCREPANCIES FOUND ({v.count(ERROR)} error(s), {v.count(INCONSISTENCY)} inconsistency(ies))"
-    print(f"{verdict}: report in {', '.join(p.name for p in written)} ({args.out or Path(args.sheet).parent})")
+    where = os.path.relpath(out) if not args.out and not os.path.relpath(out).startswith("..") else str(out)
+    print(f"{verdict}: report in {', '.join(p.name for p in written)} ({where})")
     return 0 if v.agrees else 1
 
 
@@ -1067,7 +1246,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("sheet", nargs="?", help="MRS.xlsx (produced by jcmwb, or laid out in the official columns (a)-(k))")
     p.add_argument("--data", metavar="DIR", help="folder with the monitoring data files named in Table 1 column (h): re-aggregate and compare")
     p.add_argument("--receipt", metavar="RECEIPT.json", help="receipt.json: re-run the calculation and compare every hash")
-    p.add_argument("--out", metavar="DIR", help="folder for verification.md/.xlsx and the draft report (default: beside the sheet)")
+    p.add_argument("--out", metavar="DIR", help="folder for verification.md/.xlsx and the draft report (default: SHEET-verification/ beside the sheet), or with --receipt for the re-run's outputs; a new or empty folder, or one jcmwb wrote")
     p.add_argument("--tpe", metavar="NAME", help="name of the third-party entity, for the draft verification report")
     p.add_argument("--participant", metavar="NAME", help="project participant(s), for the draft verification report")
     p.set_defaults(func=cmd_verify)

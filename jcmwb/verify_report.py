@@ -1,6 +1,6 @@
 """Renderers of a verification: the discrepancy report and the draft verification report.
 
-``write_reports`` writes, atomically, into one folder:
+``write_reports`` writes into one folder, published in one step (``jcmwb.output_folder``):
 
 ``verification.md`` and ``verification.xlsx``
     the discrepancy report: a summary (ER_p reported and recomputed, materiality) and one
@@ -17,10 +17,9 @@ Renderers only format what ``jcmwb.verify`` found; they never compute.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
-import os
-import tempfile
-from collections.abc import Callable
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,8 @@ if TYPE_CHECKING:
     from jcmwb.verify import Finding, ReceiptCheck, Verification
 
 OPINION_PLACEHOLDER = "TO BE WRITTEN BY THE TPE"
+REPORT_FILES = ("verification.md", "verification.xlsx", "verification-report-draft.md", "verification-report-draft.html")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def fmt(value: Any) -> str:
@@ -178,7 +179,7 @@ def _html(markdown: str, title: str) -> str:
 
     render = mistune.create_markdown(escape=True, plugins=["table"])
     style = "body{font-family:sans-serif;max-width:80em;margin:1em auto}table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 6px;vertical-align:top}blockquote{border-left:4px solid #c00;margin-left:0;padding-left:1em}"
-    return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title}</title><style>{style}</style></head><body>\n{render(markdown)}</body></html>\n"
+    return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n{render(markdown)}</body></html>\n"
 
 
 def _workbook(v: Verification, path: Path) -> None:
@@ -246,27 +247,19 @@ def _workbook(v: Verification, path: Path) -> None:
     book.close()
 
 
-def _atomic(path: Path, writer: Callable[[Path], None]) -> Path:
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        writer(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_reports(v: Verification, out_dir: str | Path, *, tpe: str = "", participants: str = "") -> list[Path]:
-    """Write verification.md, verification.xlsx and the draft report (.md, .html), each atomically.
+    """Write verification.md, verification.xlsx and the draft report (.md, .html) into one folder.
+
+    The files are written into a staging folder beside ``out_dir`` and moved into place in
+    one step (``jcmwb.output_folder.publish``): a reader never sees half a report, and a
+    failure leaves the old folder as it was.
 
     Parameters
     ----------
     v
         The verification to render.
     out_dir
-        The folder (created if missing).
+        The folder: new, empty, or written by jcmwb before (then replaced whole).
     tpe, participants
         Names for the draft report's general information.
 
@@ -274,40 +267,72 @@ def write_reports(v: Verification, out_dir: str | Path, *, tpe: str = "", partic
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    InputError
+        ``out_dir`` is a file, a link, or a folder with files jcmwb did not write.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    from jcmwb.output_folder import check_output_folder, discard, publish, staging_folder
+
+    target = check_output_folder(out_dir)
     text = report_markdown(v)
     draft = draft_report(v, tpe=tpe, participants=participants)
-    return [
-        _atomic(out / "verification.md", lambda p: p.write_text(text, encoding="utf-8")),
-        _atomic(out / "verification.xlsx", lambda p: _workbook(v, p)),
-        _atomic(out / "verification-report-draft.md", lambda p: p.write_text(draft, encoding="utf-8")),
-        _atomic(out / "verification-report-draft.html", lambda p: p.write_text(_html(draft, f"Verification report (draft): {v.reference}"), encoding="utf-8")),
-    ]
+    staging = staging_folder(target)
+    try:
+        (staging / "verification.md").write_text(text, encoding="utf-8")
+        _workbook(v, staging / "verification.xlsx")
+        (staging / "verification-report-draft.md").write_text(draft, encoding="utf-8")
+        (staging / "verification-report-draft.html").write_text(_html(draft, f"Verification report (draft): {v.reference}"), encoding="utf-8")
+        publish(staging, target)
+    except BaseException:
+        discard(staging)
+        raise
+    return [target / name for name in REPORT_FILES]
+
+
+def _line(text: Any) -> str:
+    """Text safe on one terminal line: control characters (newlines, escape sequences) escaped."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), fmt(text))
 
 
 def finding_line(f: Finding, *, parameter: bool = True) -> str:
     """One finding on one line: severity, cell, parameter, message, expected and found."""
-    text = f"{f.severity.upper():13} {f.cell}" + (f" {f.parameter}" if parameter else "") + f": {f.message}"
+    text = f"{f.severity.upper():13} {_line(f.cell)}" + (f" {_line(f.parameter)}" if parameter else "") + f": {_line(f.message)}"
     if f.expected is not None:
-        text += f"; expected {fmt(f.expected)}"
+        text += f"; expected {_line(f.expected)}"
     if f.found is not None:
-        text += f"{',' if f.expected is not None else ';'} found {fmt(f.found)}"
+        text += f"{',' if f.expected is not None else ';'} found {_line(f.found)}"
     return text
 
 
 def receipt_lines(check: ReceiptCheck) -> list[str]:
-    """What ``jcmwb verify --receipt`` prints."""
-    lines = [f"receipt {check.receipt}"]
+    """What ``jcmwb verify --receipt`` prints: each input and output, the findings, the verdict."""
+    lines = [f"receipt {_line(check.receipt)}"]
     for item in check.inputs:
-        state = "unchanged" if item["found"] == item["expected"] else ("MISSING" if item["found"] == "missing" else "CHANGED")
-        lines.append(f"  input  {state:9} {item['role']}: {item['path']}")
+        found = item["found"]
+        state = "unchanged" if found == item["expected"] else {"missing": "MISSING", "not an input": "NOT READ"}.get(found, "CHANGED")
+        lines.append(f"  input  {state:9} {_line(item['role'])}: {_line(item['path'])}")
+    identical = True
     for item in check.outputs:
-        state = "identical" if item["found"] == item["expected"] else "DIFFERS"
-        lines.append(f"  output {state:9} {item['name']}")
+        same = item["found"] == item["expected"]
+        identical = identical and same
+        beside = item.get("beside")
+        where = ""
+        if beside == "this file" or beside is None:
+            where = ""
+        elif beside == "missing":
+            where = " (not beside the receipt)"
+        else:
+            where = " (beside the receipt: " + ("identical" if beside == item["expected"] else "CHANGED") + ")"
+        lines.append(f"  output {'identical' if same else 'DIFFERS':9} {_line(item['name'])}{where}")
     lines.extend(finding_line(f, parameter=False) for f in check.findings)
     if check.er_rerun is not None:
         lines.append(f"ER_p in the receipt {fmt(check.er_receipt)}, re-run {fmt(check.er_rerun)}")
-    lines.append("receipt re-run: outputs identical byte for byte" if check.agrees else "receipt re-run: DIFFERENCES FOUND")
+    if not check.agrees:
+        lines.append("receipt re-run: DIFFERENCES FOUND")
+    elif identical:
+        lines.append("receipt re-run: outputs identical byte for byte")
+    else:
+        lines.append("receipt re-run: agrees; outputs differ only for the reasons in the notes above")
     return lines

@@ -58,7 +58,8 @@ def test_run_writes_four_outputs_and_a_true_receipt(tmp_path):
         "spec": "methodologies/TH_AM001/methodology.yaml",
         "spec_sha256": sha256(ROOT / "methodologies/TH_AM001/methodology.yaml"),
     }
-    assert {i["path"]: i["sha256"] for i in receipt["inputs"]} == {str(period): sha256(period), str(tmp_path / "energy.csv"): sha256(tmp_path / "energy.csv")}
+    # Paths relative to the receipt's folder (jcmwb.receipts): out/ is beside the inputs.
+    assert {i["path"]: i["sha256"] for i in receipt["inputs"]} == {"../period.yaml": sha256(period), "../energy.csv": sha256(tmp_path / "energy.csv")}
     for name, digest in receipt["outputs"].items():
         assert sha256(out / name) == digest, name
     assert receipt["result"]["values"]["RE_p"] == pytest.approx(0.0168, rel=1e-12)

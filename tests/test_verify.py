@@ -85,7 +85,7 @@ def test_clean_sheet_passes_with_the_data(produced, project, tmp_path, capsys):
     assert code == 0, out
     assert "ER_p reported 1,440, recomputed 1,440 tCO2/p (materiality +0.000 %)" in out and "AGREES" in out
     folder = tmp_path / "report-MRS"
-    assert sorted(p.name for p in folder.iterdir()) == ["verification-report-draft.html", "verification-report-draft.md", "verification.md", "verification.xlsx"]
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["verification-report-draft.html", "verification-report-draft.md", "verification.md", "verification.xlsx"]
     draft = (folder / "verification-report-draft.md").read_text()
     assert "| Third-party entity (TPE) | Example TPE Ltd. |" in draft and "| Title of the project | Verification test plant |" in draft
     assert "[TO BE WRITTEN BY THE TPE]" in draft
@@ -100,18 +100,33 @@ def test_reports_default_beside_the_sheet_and_list_every_finding(produced, tmp_p
     c = cells(produced)
     sheet = tamper(produced, tmp_path / "two-edits.xlsx", {INPUT: [set_value(c["EF_RE"], 0.5)], CALC: [set_value(c["calc sum_i EG_i,p"], 3700.9)]})
     assert main(["verify", str(sheet)]) == 1
-    capsys.readouterr()
+    # Their own folder beside the sheet: the sheet's folder holds the user's files.
+    assert capsys.readouterr().out.rstrip().endswith(f"({tmp_path / 'two-edits-verification'})")
     v = verify_sheet(sheet)
-    book = openpyxl.load_workbook(tmp_path / "verification.xlsx")
+    report = tmp_path / "two-edits-verification"
+    book = openpyxl.load_workbook(report / "verification.xlsx")
     rows = list(book["Findings"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(v.findings) >= 2
     assert book["Findings"]["A1"].value == "#" and [h.value for h in book["Findings"][1]][1:8] == ["Severity", "Cell", "Parameter", "Expected", "Found", "Difference", "Tolerance"]
     summary = dict(book["Summary"].iter_rows(values_only=True))
     # EF_RE 0.5 is not used: the recomputation takes the spec's 0.4, so ER_p stays 1,440.
     assert summary["ER_p recomputed [tCO2/p]"] == 1440 and summary["ER_p reported [tCO2/p]"] == 1440 and summary["Outcome"] == "discrepancies found"
-    text = (tmp_path / "verification.md").read_text()
+    text = (report / "verification.md").read_text()
     assert f"| error | 'MRS(input)'!{c['EF_RE']} | EF_RE | 0.4 | 0.5 | 0.1 |" in text
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary files left behind"
+
+
+def test_a_sheet_inside_a_run_folder_gets_its_report_beside_that_folder(produced, tmp_path, capsys):
+    from jcmwb.output_folder import MARKER
+
+    run_folder = tmp_path / "2021-01-01_2021-01-01"
+    run_folder.mkdir()
+    shutil.copy(produced, run_folder / "MRS.xlsx")
+    (run_folder / MARKER).write_text(json.dumps({"written_by": "jcmwb", "files": ["MRS.xlsx"]}))
+    assert main(["verify", str(run_folder / "MRS.xlsx")]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in run_folder.iterdir()) == [MARKER, "MRS.xlsx"], "the run's folder must stay the run's"
+    assert (tmp_path / "2021-01-01_2021-01-01.MRS-verification" / "verification.md").is_file()
 
 
 # -- eight tampering scenarios, each through the CLI (exit 1, the cell named) -------------------
@@ -421,87 +436,42 @@ def test_tolerance_is_half_a_displayed_unit_or_one_millionth():
     assert tolerance(1440, exact=True) == 0
 
 
-# -- receipts ------------------------------------------------------------------------------------
-@pytest.mark.slow
-def test_receipt_rerun_passes_then_names_a_changed_input(project, tmp_path, capsys, monkeypatch):
-    out = tmp_path / "out"
-    assert main(["run", str(project / "period.yaml"), "--out", str(out)]) == 0
+# -- the report folder (--out): written in one step, only ever jcmwb's own -------------------------
+def test_out_that_is_a_file_is_refused(produced, tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("a user's notes\n")
+    done = subprocess.run([sys.executable, "-m", "jcmwb.cli", "verify", str(produced), "--out", str(target)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and done.stderr == f"error: {target}: --out: the output folder is a file; expected a folder (new, empty, or written by jcmwb), found a file\n"
+    assert target.read_text() == "a user's notes\n"
+
+
+def test_out_with_other_content_is_refused_and_left_as_it_was(produced, tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "verification.md").write_text("my own notes\n")
+    assert main(["verify", str(produced), "--out", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {folder}: --out: the output folder holds files jcmwb did not write; jcmwb replaces only its own folders" in err and "found verification.md" in err
+    assert [p.name for p in folder.iterdir()] == ["verification.md"] and (folder / "verification.md").read_text() == "my own notes\n"
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def test_out_that_holds_the_sheet_is_refused(produced, tmp_path, capsys):
+    # The sheet's own folder: writing the reports there would mix them with the user's files.
+    assert main(["verify", str(produced), "--out", str(produced.parent)]) == 2
+    assert "holds an input of this run" in capsys.readouterr().err
+
+
+def test_out_written_by_verify_is_replaced_whole(produced, tmp_path, capsys):
+    from jcmwb.output_folder import MARKER
+
+    folder = tmp_path / "reports-folder"
+    assert main(["verify", str(produced), "--out", str(folder)]) == 0
+    first = (folder / "verification.md").read_bytes()
+    # The marker is what lets jcmwb replace the folder (and nothing else) next time.
+    assert json.loads((folder / MARKER).read_text())["files"] == ["verification-report-draft.html", "verification-report-draft.md", "verification.md", "verification.xlsx"]
+    assert main(["verify", str(produced), "--out", str(folder)]) == 0
+    assert (folder / "verification.md").read_bytes() == first
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["verification-report-draft.html", "verification-report-draft.md", "verification.md", "verification.xlsx"]
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name or ".old-" in p.name]
     capsys.readouterr()
-    receipt = out / "receipt.json"
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "jcmwb"), "verify", "--receipt", str(receipt)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "receipt re-run: outputs identical byte for byte" in done.stdout and "output identical MRS.xlsx" in done.stdout
-    assert not [p for p in tmp_path.iterdir() if ".rerun-" in p.name], "the re-run folder was left behind"
-
-    # One byte of one value of the data changes: 12500 -> 12501 in the last PV-1 line.
-    data = project / "energy.csv"
-    raw = bytearray(data.read_bytes())
-    at_byte = raw.rfind(b"PV-1,12500") + len("PV-1,1250")
-    raw[at_byte] = ord("1")
-    data.write_bytes(bytes(raw))
-    # Two kernel runs are enough: this re-run is stubbed by the original outputs (a third run
-    # would only show that MRS.xlsx changes too).
-    class Original:
-        out_dir = out
-        er = 1440.0
-
-    calls = []
-    monkeypatch.setattr("jcmwb.runner.run", lambda *a, **k: calls.append(a) or Original())
-    assert main(["verify", "--receipt", str(receipt)]) == 1
-    printed = capsys.readouterr().out
-    assert f"  input  CHANGED   data for EG_i_p: {data}" in printed and "  input  unchanged monitoring period" in printed
-    assert f"ERROR         {data}: input file changed since the receipt was written" in printed
-    assert "receipt re-run: DIFFERENCES FOUND" in printed and len(calls) == 1
-
-
-def _receipt(tmp_path: Path, project: Path, **changes) -> Path:
-    from jcmwb.runner import sha256
-
-    period, data = project / "period.yaml", project / "energy.csv"
-    spec = ROOT / "methodologies/TH_AM001/methodology.yaml"
-    body = {
-        "jcmwb_version": jcmwb.__version__,
-        "methodology": {"id": "TH_AM001", "version": "01.0", "spec": "methodologies/TH_AM001/methodology.yaml", "spec_sha256": sha256(spec)},
-        "inputs": [{"role": "monitoring period", "path": str(period), "sha256": sha256(period)}, {"role": "data for EG_i_p", "path": str(data), "sha256": sha256(data)}],
-        "outputs": {},
-        "result": {"value": 1440.0},
-    }
-    body.update(changes)
-    path = tmp_path / "out" / "receipt.json"
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(body))
-    return path
-
-
-@pytest.fixture()
-def stub_run(tmp_path, monkeypatch):
-    """The re-run without a kernel: the engine's result, no output files."""
-
-    class Outcome:
-        out_dir = tmp_path
-        er = 1440.0
-
-    monkeypatch.setattr("jcmwb.runner.run", lambda *a, **k: Outcome())
-
-
-def test_receipt_names_a_changed_spec_and_another_jcmwb_version(project, tmp_path, capsys, stub_run):
-    method = {"id": "TH_AM001", "version": "01.0", "spec": "methodologies/TH_AM001/methodology.yaml", "spec_sha256": "0" * 64}
-    receipt = _receipt(tmp_path, project, jcmwb_version="0.0.1", methodology=method)
-    assert main(["verify", "--receipt", str(receipt)]) == 1
-    out = capsys.readouterr().out
-    assert f"NOTE          jcmwb_version: the receipt was written by jcmwb 0.0.1, this is jcmwb {jcmwb.__version__}" in out
-    assert f"ERROR         {ROOT / 'methodologies/TH_AM001/methodology.yaml'}: the methodology spec differs from the one the receipt names" in out
-
-
-def test_receipt_with_matching_inputs_and_a_different_result(project, tmp_path, capsys, stub_run):
-    receipt = _receipt(tmp_path, project, result={"value": 1441.0})
-    assert main(["verify", "--receipt", str(receipt)]) == 1
-    out = capsys.readouterr().out
-    assert "input  unchanged data for EG_i_p" in out and "ERROR         result: re-run ER_p differs from the receipt's; expected 1,441, found 1,440" in out
-
-
-def test_not_a_receipt_exits_2(tmp_path, capsys):
-    bad = tmp_path / "receipt.json"
-    bad.write_text("{}")
-    assert main(["verify", "--receipt", str(bad)]) == 2
-    assert f"{bad}: not a jcmwb receipt" in capsys.readouterr().err
