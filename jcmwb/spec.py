@@ -36,6 +36,9 @@ BLOCK_TITLES = {
     "project": "Calculations of the project emissions",
 }
 STATUSES = ("confirmed", "provisional")
+# Where a spec's equations come from: the official methodology's own summary or text, or
+# inferred from a methodology of the same family because the official text was not seen.
+STRUCTURES = ("official", "inferred")
 OPTIONS = ("A", "B", "C")
 ROUNDING = ("down", "up", "nearest", "none")
 ID_PATTERN = re.compile(r"^[A-Z]{2}_[AP]M\d{3}$")
@@ -260,6 +263,13 @@ class Spec:
     path: Path | None = None
     sha256: str = ""
     indices: dict[str, Text] = field(default_factory=dict)
+    structure: str = "official"  # one of STRUCTURES
+    structure_source: str = ""  # with "inferred": the family it follows and what was not seen
+
+    @property
+    def structure_inferred(self) -> bool:
+        """True when the equations are inferred from the family: the official text was not seen."""
+        return self.structure == "inferred"
 
     def symbols(self) -> dict[str, Symbol]:
         table = {n: Symbol(n, p.unit, p.index, p.symbol) for n, p in self.parameters.items()}
@@ -610,7 +620,7 @@ def _check_categories(r: _Reader, parameters: dict[str, Parameter]) -> None:
 
 
 TOP_REQUIRED = ("id", "title", "family", "sectoral_scope", "country", "versions", "parameters", "equations", "result")
-TOP_OPTIONAL = ("summary", "eligibility", "references", "permissible_error_percent", "indices")
+TOP_OPTIONAL = ("summary", "eligibility", "references", "permissible_error_percent", "indices", "structure")
 
 
 def parse_spec(raw: Any, file: str = "<spec>", problems: list[SpecError] | None = None) -> Spec:
@@ -646,6 +656,15 @@ def _version(r: _Reader, n: int, v: Any) -> Version:
     if status == "provisional" and not source.strip():
         raise r.fail(f"{w}.source", "a provisional version needs its source: where the date comes from and what is not confirmed")
     return Version(label, r.date(v["approved"], f"{w}.approved"), status, source)
+
+
+def _structure(r: _Reader, raw: Any) -> tuple[str, str]:
+    r.mapping(raw, "structure", ("status", "source"))
+    status = r.choice_of(raw["status"], STRUCTURES, "structure.status")
+    source = r.string(raw["source"], "structure.source")
+    if status == "inferred" and not source.strip():
+        raise r.fail("structure.source", "an inferred structure needs its source: the family it follows and what was not seen")
+    return status, source
 
 
 def _versions(r: _Reader, raw: Any) -> list[Version]:
@@ -716,6 +735,8 @@ def _parse(r: _Reader, raw: Any) -> Spec:
         references=tuple(r.guard(r.string, x, f"references[{n}]", default="") for n, x in enumerate(raw.get("references") or [])),
         permissible_error_percent=r.guard(r.number, raw["permissible_error_percent"], "permissible_error_percent") if "permissible_error_percent" in raw else None,
     )
+    if "structure" in raw:
+        spec.structure, spec.structure_source = r.guard(_structure, r, raw["structure"], default=("official", ""))
 
     def criterion(n: int, item: Any) -> Criterion:
         r.mapping(item, f"eligibility[{n}]", ("id", "text"))

@@ -1,0 +1,54 @@
+"""A spec says whether its equations are the official methodology's or inferred from its family.
+
+Some approved methodologies are known only by their title, which matches a family the library
+already has (TH_AM003 and CR_AM002: centrifugal chillers; TH_AM011: the MM_AM002 refrigerators;
+TH_AM015: the SA_AM001 electrolyzer; CR_AM001 and CL_AM001: solar PV). Their specs carry
+``structure: {status: inferred, source: ...}`` so that listings and outputs can say so.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from conftest import SPECS
+
+from jcmwb.errors import SpecError
+from jcmwb.spec import parse_spec
+
+MINIMAL = yaml.safe_load((SPECS / "minimal.yaml").read_text(encoding="utf-8"))
+
+
+def _spec(structure=None):
+    raw = copy.deepcopy(MINIMAL)
+    if structure is not None:
+        raw["structure"] = structure
+    return parse_spec(raw, file="test.yaml")
+
+
+def test_structure_is_official_unless_the_spec_says_otherwise():
+    spec = _spec()
+    assert (spec.structure, spec.structure_inferred, spec.structure_source) == ("official", False, "")
+
+
+def test_an_inferred_structure_is_read_with_its_source():
+    spec = _spec({"status": "inferred", "source": "the family of TH_AM005; official text not seen"})
+    assert spec.structure == "inferred" and spec.structure_inferred
+    assert spec.structure_source == "the family of TH_AM005; official text not seen"
+
+
+@pytest.mark.parametrize(
+    ("structure", "where", "message"),
+    [
+        ({"status": "inferred", "source": " "}, "structure.source", "needs its source"),
+        ({"status": "guessed", "source": "x"}, "structure.status", "value not allowed"),
+        ({"status": "inferred"}, "structure", "missing key 'source'"),
+        ("inferred", "structure", "expected a mapping"),
+    ],
+)
+def test_a_bad_structure_is_refused_naming_the_key(structure, where, message):
+    with pytest.raises(SpecError) as info:
+        _spec(structure)
+    assert info.value.where == where
+    assert message in str(info.value)
