@@ -33,7 +33,7 @@ import pandas as pd
 from jcmwb.errors import DataError
 from jcmwb.period import MonitoredInput, MonitoringPeriod
 from jcmwb.spec import Parameter
-from jcmwb.units import factor, strip_period
+from jcmwb.units import factor, parse_unit, plausible_max, strip_period
 
 
 @dataclass
@@ -261,6 +261,7 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     values = _non_negative(frame, "negative energy", file)
     factors, _ = _unit_factor(frame, item, param, file)
     frame = frame.assign(v=values * factors)
+    _plausible(frame, frame["v"], "value", item, param, period, file)
     start = pd.Timestamp(period.start)
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
     inside = (frame["ts"] >= start) & (frame["ts"] < end)
@@ -459,7 +460,10 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     _duplicates(frame, ["ts", "point"], file)
     readings = _numbers(frame, "reading", file)
     factors, _ = _unit_factor(frame, item, param, file)
-    frame = frame.assign(r=readings)
+    multipliers = frame["point"].map(lambda p: item.multipliers.get(p, 1.0)).astype(float)
+    _plausible(frame, readings * factors * multipliers, "reading", item, param, period, file)
+    units = _row_units(frame, item)
+    frame = frame.assign(r=readings, f=factors, u=units)
     start = pd.Timestamp(period.start)
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
     inside = (frame["ts"] >= start) & (frame["ts"] <= end)
@@ -473,11 +477,23 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
         mine = frame[(frame["point"] == point) & inside].sort_values("ts")
         if len(mine) < 2:
             raise DataError("fewer than two register readings inside the period", file=file, where=f"point {point}", expected="a reading at or near the start and the end of the period", found=f"{len(mine)} reading(s)")
-        steps = mine["r"].diff().iloc[1:]
+        # Every reading in the unit of the point's first reading before any difference: a file may
+        # switch from MWh to kWh. (A ratio of exactly 1 leaves one-unit data as they were.)
+        scale = float(mine["f"].iloc[0])
+        converted = mine["r"] * (mine["f"] / scale)
+        steps = converted.diff().iloc[1:]
         if (steps < 0).any():
-            row = mine.iloc[1:][steps.values < 0].iloc[0]
-            raise DataError("register reading decreases (meter replaced or rolled over?)", file=file, where=f"row {row['row']}, column reading", expected="readings that never decrease", found=row["reading"])
-        scale = float(factors.loc[mine.index[0]]) * multiplier
+            at = int((steps.values < 0).argmax()) + 1  # the first decrease
+            row, before = mine.iloc[at], mine.iloc[at - 1]
+            shown = f"{row['reading']}" if row["u"] == before["u"] else f"{row['reading']} {row['u']} = {converted.iloc[at]:,.6g} {mine['u'].iloc[0]}"
+            raise DataError(
+                "register reading decreases (meter replaced or rolled over?)",
+                file=file,
+                where=f"row {row['row']}, column reading",
+                expected="readings that never decrease",
+                found=f"{shown}, below {before['reading']}{'' if row['u'] == before['u'] else ' ' + str(before['u'])} at row {before['row']}",
+            )
+        scale *= multiplier
         deltas = steps * scale
         # A difference belongs to the month it accrued in: a reading at 1 Feb 00:00 closes January.
         months = (mine["ts"].iloc[1:] - pd.Timedelta(seconds=1)).dt.strftime("%Y-%m")
@@ -491,7 +507,7 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
         points[point] = PointData(
             point=point,
             description=item.points.get(point, point),
-            total=float((mine["r"].iloc[-1] - mine["r"].iloc[0]) * scale),
+            total=float((converted.iloc[-1] - converted.iloc[0]) * scale),
             rows=_row_span(mine["row"], name),
             monthly={k: float(v) for k, v in monthly.items()},
             count=len(mine),
@@ -511,6 +527,7 @@ def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period
     values = _non_negative(frame, "negative value", file)
     factors, _ = _unit_factor(frame, item, param, file)
     frame = frame.assign(v=values * factors)
+    _plausible(frame, frame["v"], "value", item, param, period, file)
     month_end = frame["m"] + pd.offsets.MonthEnd(0)
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
     overlaps = (month_end >= start) & (frame["m"] <= end)
@@ -582,8 +599,75 @@ def _typed(item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> 
             raise DataError("negative value", file=file, where=f"monitored.{item.name}.values.{point}", expected="a value >= 0", found=repr(value))
         if item.points and point not in item.points:
             raise DataError("unknown monitoring point", file=file, where=f"monitored.{item.name}.values.{point}", expected="one of " + ", ".join(item.points), found=repr(point))
+        limit, bound = plausible_max(param.unit, period.plausible_max)
+        if not value * scale <= limit:
+            raise DataError(
+                "implausibly large value",
+                file=file,
+                where=f"monitored.{item.name}.values.{point}",
+                expected=f"{bound}; if it is right, raise the bound with plausible_max in the monitoring-period file",
+                found=f"{value:g} {item.unit or strip_period(param.unit)}",
+            )
         points[point] = PointData(point, item.points.get(point, point), value * scale, rows=f"monitored.{item.name}.values.{point} in {Path(file).name}", count=1)
     return MonitoredData(item.name, param.unit, item.option, "values", file, points)
+
+
+def _row_units(frame: pd.DataFrame, item: MonitoredInput) -> pd.Series:
+    """The unit each row is written in: its unit cell, else the period file's ``unit``."""
+    if "unit" in frame.columns:
+        return frame["unit"].replace("", item.unit or "")
+    return pd.Series(item.unit or "", index=frame.index)
+
+
+def _plausible(frame: pd.DataFrame, values: pd.Series, column: str, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> None:
+    """Values (in the parameter's unit) above the plausibility bound of units.PLAUSIBLE_MAX are
+    refused by row: a 1e308 kWh reading is a typo or a corrupt file, not a measurement."""
+    limit, bound = plausible_max(param.unit, period.plausible_max)
+    over = ~(values.abs() <= limit)
+    if over.any():
+        first = frame.loc[over].iloc[0]
+        unit = _row_units(frame, item).loc[first.name]
+        raise DataError(
+            "implausibly large value",
+            file=file,
+            where=f"row {first['row']}, column {column}",
+            expected=f"{bound}; if it is right, raise the bound with plausible_max in the monitoring-period file",
+            found=f"{first[column]} {unit}".strip(),
+        )
+
+
+def _within_period(data: MonitoredData, item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> None:
+    """A time monitored at one point (days open, hours energised, days of the period) cannot
+    exceed the period, nor a month's share the days of that month in the period."""
+    unit = strip_period(param.unit)
+    if parse_unit(unit).dimensionality != parse_unit("day").dimensionality:
+        return
+    per_day = factor("day", unit)
+    typed = item.data is None
+    file = (str(period.path) if period.path else "<monitoring period>") if typed else data.file
+    for point, pdata in data.points.items():
+        where = f"monitored.{item.name}.values.{point}" if typed else f"point {point}"
+        length = period.days * per_day
+        if pdata.total > length * (1 + 1e-9):
+            raise DataError(
+                f"{item.name} at {point} is longer than the monitoring period",
+                file=file,
+                where=where,
+                expected=f"at most {length:g} {unit} ({period.days} day(s) from {period.start} to {period.end})",
+                found=f"{pdata.total:g} {unit}",
+            )
+        for month, value in pdata.monthly.items():
+            first = max(dt.date.fromisoformat(month + "-01"), period.start)
+            last = min((pd.Timestamp(month + "-01") + pd.offsets.MonthEnd(0)).date(), period.end)
+            days = max((last - first).days + 1, 0)
+            if value > days * per_day * (1 + 1e-9):
+                raise DataError(
+                    f"{item.name} at {point} is longer than the days of {month} in the period",
+                    file=file,
+                    where=f"{where}, month {month}",
+                    expected=f"at most {days * per_day:g} {unit} ({days} day(s) from {first} to {last})",
+                    found=f"{value:g} {unit}",
+                )
 
 
 def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPeriod, categories: dict[dt.date, str] | None = None) -> MonitoredData:
@@ -630,4 +714,9 @@ def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPer
         raise DataError("no monitoring points in the data", file=data.file)
     if not param.index and len(data.points) != 1:
         raise DataError(f"{item.name} is a single value, but the data hold several points", file=data.file, expected="one point", found=", ".join(data.points))
+    limit, bound = plausible_max(param.unit, period.plausible_max)
+    for point, pdata in data.points.items():  # each value may pass, and their sum still not
+        if not abs(pdata.total) <= limit:
+            raise DataError("implausibly large total", file=data.file, where=f"point {point}", expected=f"{bound}; if it is right, raise the bound with plausible_max in the monitoring-period file", found=f"{pdata.total:g} {strip_period(param.unit)}")
+    _within_period(data, item, param, period)
     return data

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from jcmwb.errors import InputError
 from jcmwb.issuance import Allocation, parse_allocation
 from jcmwb.spec import ID_PATTERN, Spec, load_spec, load_yaml
+from jcmwb.units import factor, parse_unit, plausible_max, strip_period
 
 FORMATS = ("interval", "register", "monthly", "daily")
 PROJECT_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -72,6 +75,7 @@ class MonitoringPeriod:
     participants: str = ""
     alternatives: dict[str, str] = field(default_factory=dict)  # equation -> alternative in use
     version_named: bool = False  # the file names the version (else: the one in force at the start)
+    plausible_max: dict[str, float] = field(default_factory=dict)  # unit -> bound, over units.PLAUSIBLE_MAX
 
     @property
     def label(self) -> str:
@@ -127,7 +131,20 @@ class _Check:
     def number_map(self, value: Any, where: str) -> dict[str, float]:
         if not isinstance(value, Mapping) or not value:
             raise self.fail(where, "expected a mapping of point -> number", found=repr(value))
-        return {str(k): self.number(v, f"{where}.{k}") for k, v in value.items()}
+        return {self.point_id(k, where): self.number(v, f"{where}.{k}") for k, v in value.items()}
+
+    def point_id(self, value: Any, where: str) -> str:
+        """A point id as written. YAML reads an unquoted ``yes:`` as true and ``01:`` as the
+        number 1: str() would make them 'True' and '1', which match no point of the data."""
+        if isinstance(value, str):
+            return value
+        kind = "true/false" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else "a date" if isinstance(value, dt.date) else "no text"
+        raise self.fail(
+            where,
+            f"a point id was read as {kind}, not as text: quote it",
+            expected='the id in quotes, e.g. "yes": or "01": (YAML reads unquoted yes, no, on, off as true/false, and 01 as the number 1)',
+            found=repr(value),
+        )
 
 
 def _answer(check: _Check, value: Any, where: str) -> bool:
@@ -145,7 +162,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
     """Validate a monitoring-period mapping against its methodology spec."""
     file = str(path) if path else "<monitoring period>"
     c = _Check(file)
-    c.mapping(raw, "", ("methodology", "project", "period", "monitored"), ("version", "alternatives", "fixed", "eligibility", "allocation", "participants"))
+    c.mapping(raw, "", ("methodology", "project", "period", "monitored"), ("version", "alternatives", "fixed", "eligibility", "allocation", "participants", "plausible_max"))
     methodology = c.text(raw["methodology"], "methodology")
     if spec is None and not ID_PATTERN.match(methodology):
         # An id, never a path: the spec is always read from the library.
@@ -168,6 +185,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
     end = c.date(period["end"], "period.end")
     if end < start:
         raise c.fail("period.end", "the period ends before it starts", expected=f"a date on or after {start}", found=str(end))
+    plausible = _plausible_max(c, raw.get("plausible_max"))
 
     version = spec.version_at(start).version
     if "version" in raw:
@@ -243,6 +261,7 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
                 entry.value = c.number(item["value"], f"{where}.value")
             else:
                 entry.values = c.number_map(item["values"], f"{where}.values")
+            _check_fixed_values(c, entry, param.unit, where, plausible)
             if not entry.source.strip():
                 raise c.fail(f"{where}.source", "a project-specific value needs its source (e.g. the specification sheet)")
         fixed[str(name)] = entry
@@ -284,17 +303,26 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         if "points" in item:
             if not isinstance(item["points"], Mapping) or not item["points"]:
                 raise c.fail(f"{where}.points", "expected a mapping of point id -> description")
-            entry.points = {str(k): str(v) for k, v in item["points"].items()}
+            entry.points = {c.point_id(k, f"{where}.points"): str(v) for k, v in item["points"].items()}
         if "multipliers" in item:
             if entry.format != "register":
                 raise c.fail(f"{where}.multipliers", "multipliers apply to register readings (format: register)")
             entry.multipliers = c.number_map(item["multipliers"], f"{where}.multipliers")
+            for point, multiplier in entry.multipliers.items():
+                if not multiplier > 0:  # a negative one would turn the register's increase into a decrease
+                    raise c.fail(f"{where}.multipliers.{point}", "a meter multiplier must be greater than zero", expected="a number > 0 (the CT/PT ratio or register factor)", found=f"{multiplier:g}")
         if "interval" in item:
             entry.interval = c.text(item["interval"], f"{where}.interval")
+            _check_interval(c, entry.interval, f"{where}.interval")
         for n, cal in enumerate(item.get("calibration") or []):
             cw = f"{where}.calibration[{n}]"
             cal = c.mapping(cal, cw, ("point", "date", "error_percent"))
-            entry.calibration.append(Calibration(c.text(cal["point"], f"{cw}.point"), c.date(cal["date"], f"{cw}.date"), c.number(cal["error_percent"], f"{cw}.error_percent")))
+            error = c.number(cal["error_percent"], f"{cw}.error_percent")
+            # Signed either way (a meter may read 0.4 % low: -0.4); the correction uses its size,
+            # in the conservative direction. At 100 % or more it would remove the whole reading or more.
+            if not -100 < error < 100:
+                raise c.fail(f"{cw}.error_percent", "calibration error out of range", expected="a percentage above -100 and below 100 (e.g. 0.4 or -0.4)", found=f"{error:g}")
+            entry.calibration.append(Calibration(c.point_id(cal["point"], f"{cw}.point"), c.date(cal["date"], f"{cw}.date"), error))
         monitored[str(name)] = entry
     for name, param in spec.parameters.items():
         if param.kind == "monitored" and name not in monitored:
@@ -326,7 +354,51 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         participants=str(raw.get("participants", "")),
         alternatives=alternatives,
         version_named="version" in raw,
+        plausible_max=plausible,
     )
+
+
+def _check_interval(c: _Check, text: str, where: str) -> None:
+    """A logging interval is a positive duration: a negative one (-15min, -1D) made every
+    interval "present" and removed the gaps, and with them the conservative fills. Text that
+    is no duration at all is left to the data reader, which names it ("bad interval")."""
+    try:
+        step = pd.Timedelta(text)
+    except (ValueError, OverflowError):
+        return
+    if not step > pd.Timedelta(0) and not pd.isna(step):
+        raise c.fail(where, "the interval must be a positive duration", expected="a duration greater than zero, such as 15min, 1h or 1D", found=repr(text))
+
+
+def _plausible_max(c: _Check, raw: Any) -> dict[str, float]:
+    """``plausible_max: {UNIT: N}``: bounds that replace those of units.PLAUSIBLE_MAX for a unit's dimension."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not raw:
+        raise c.fail("plausible_max", "expected a mapping of unit -> largest plausible value", expected="e.g. {MWh: 2.0e9}", found=repr(raw))
+    out: dict[str, float] = {}
+    for unit, limit in raw.items():
+        text = c.text(unit, "plausible_max")
+        parse_unit(text, where=f"plausible_max.{text}", file=c.file)
+        number = c.number(limit, f"plausible_max.{text}")
+        if not number > 0:
+            raise c.fail(f"plausible_max.{text}", "a plausibility bound must be greater than zero", expected="a number > 0", found=f"{number:g}")
+        out[text] = number
+    return out
+
+
+def _check_fixed_values(c: _Check, entry: FixedInput, unit: str, where: str, plausible: Mapping[str, float]) -> None:
+    """Project-specific values are ratings, capacities, efficiencies, COPs, lengths, calorific
+    values from a specification sheet: each must be greater than zero, and plausible."""
+    given = [(f"{where}.value", entry.value)] if entry.value is not None else [(f"{where}.values.{k}", v) for k, v in entry.values.items()]
+    scale = factor(entry.unit or unit, unit, where=f"{where}.unit", file=c.file)
+    limit, bound = plausible_max(unit, plausible)
+    for place, number in given:
+        if not number > 0:
+            raise c.fail(place, f"a project-specific value of {entry.name} must be greater than zero", expected="a number > 0 (a rating, capacity, COP or efficiency from the specification sheet)", found=f"{number:g}")
+        if number * scale > limit:
+            shown = entry.unit or strip_period(unit)
+            raise c.fail(place, f"implausibly large value of {entry.name}", expected=bound + "; if it is right, raise the bound with plausible_max in this file", found=f"{number:g}" + ("" if shown in ("-", "") else f" {shown}"))
 
 
 def _project_id(c: _Check, value: Any) -> str:

@@ -8,6 +8,9 @@ over the monitoring period and is dropped for dimensional analysis.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import pint
 
 from jcmwb.errors import UnitError
@@ -61,3 +64,58 @@ def factor(from_unit: str, to_unit: str, *, where: str = "", file: str | None = 
 
 def same_dimension(a: str, b: str) -> bool:
     return parse_unit(a).dimensionality == parse_unit(b).dimensionality
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The largest plausible magnitude of one input value: ``limit`` in ``unit``, and why."""
+
+    unit: str
+    limit: float
+    reason: str
+
+
+# Plausibility bounds: the one table. A value above its bound is refused as a typo or an
+# overflow (a 1e308 kWh reading), never clipped. Each bound is far above anything one JCM
+# project meters or specifies, so a real value never meets it; where one does, the period file
+# raises it (`plausible_max: {UNIT: N}`, methodologies/README.md 3.1). A row applies to a
+# parameter whose unit is written as the row's unit, else to one of the same dimension: h/d
+# is dimensionless like a COP, but has a bound of its own.
+PLAUSIBLE_MAX: tuple[Bound, ...] = (
+    Bound("MWh", 1e9, "1,000 TWh, about the electricity Japan generates in a year"),
+    Bound("kW", 1e8, "100 GW, over four times the largest power station, 22.5 GW"),
+    Bound("m**3", 1e11, "100 billion m3, about the natural gas Japan imports in a year"),
+    Bound("t", 1e9, "a billion tonnes, more than the coal Japan burns in five years"),
+    Bound("tCO2", 1e10, "ten billion tonnes of CO2, several years of Japan's emissions"),
+    Bound("day", 36525, "a century"),
+    Bound("km", 1e5, "two and a half times round the Earth"),
+    Bound("kV", 1e4, "nine times the highest transmission voltage in service, 1,100 kV"),
+    Bound("mm**2", 1e6, "a conductor one metre square in cross-section"),
+    Bound("GJ/t", 1e3, "eight times the net calorific value of hydrogen, 120 GJ/t, the highest of any fuel"),
+    Bound("GJ/m**3", 1e3, "25 times the energy in a cubic metre of fuel oil, about 40 GJ"),
+    Bound("lm/W", 683, "the luminous efficacy of an ideal 555 nm source, the physical maximum"),
+    Bound("h/d", 24, "a day has 24 hours"),
+    Bound("-", 1e3, "a thousand: no COP, efficiency or ratio of these methodologies comes near it"),
+)
+# For a dimension without a row: a guard against overflow only, in the parameter's own unit.
+FALLBACK_MAX = 1e15
+
+
+def plausible_max(unit: str, overrides: Mapping[str, float] | None = None) -> tuple[float, str]:
+    """The largest plausible magnitude of a value in ``unit``, and its explanation.
+
+    ``overrides`` (unit -> limit, from the period file's ``plausible_max``) take precedence
+    over the table. Returns (limit converted to ``unit``, text such as "at most 1e+09 MWh (...)").
+    """
+    rows = [Bound(u, float(v), "raised in the monitoring-period file, plausible_max") for u, v in (overrides or {}).items()] + list(PLAUSIBLE_MAX)
+    text = strip_period(unit)
+    dimension = parse_unit(text).dimensionality
+    row = None
+    for group in (rows[: len(overrides or {})], list(PLAUSIBLE_MAX)):  # an override wins over every row
+        row = next((r for r in group if r.unit == text), None) or next((r for r in group if parse_unit(r.unit).dimensionality == dimension), None)
+        if row is not None:
+            break
+    if row is None:
+        return FALLBACK_MAX, f"at most {FALLBACK_MAX:g} {text} (a guard against overflow)"
+    shown = "" if row.unit in ("-", "1", "") else f" {row.unit}"
+    return row.limit * factor(row.unit, text), f"at most {row.limit:g}{shown} ({row.reason})"

@@ -187,6 +187,65 @@ PERIOD_CASES = [
         "no_default_yet.yaml",
         ["period.start: no default value of EF applies on 2019-06-01", "expected a period starting on or after 2020-01-01"],
     ),
+    # Out-of-range inputs that were accepted (issue 12, item 10)
+    *[
+        (name, InputError, f"{name}.yaml", ["monitored.EG_i_p.interval: the interval must be a positive duration", "expected a duration greater than zero", f"found {text!r}"])
+        for name, text in (("interval_negative_minutes", "-15min"), ("interval_negative_day", "-1D"), ("interval_zero", "0min"))
+    ],
+    *[
+        (name, InputError, f"{name}.yaml", ["monitored.EG_i_p.multipliers.PV-1: a meter multiplier must be greater than zero", "expected a number > 0", f"found {found}"])
+        for name, found in (("multiplier_negative", "-40"), ("multiplier_zero", "0"))
+    ],
+    *[
+        (name, InputError, f"{name}.yaml", ["monitored.EG_i_p.calibration[0].error_percent: calibration error out of range", "expected a percentage above -100 and below 100", f"found {found}"])
+        for name, found in (("calibration_error_100", "100"), ("calibration_error_below_minus_100", "-150"))
+    ],
+    *[
+        (name, InputError, f"{name}.yaml", ["fixed.COP_PJ_i.values.C1: a project-specific value of COP_PJ_i must be greater than zero", "expected a number > 0", f"found {found}"])
+        for name, found in (("cop_zero", "0"), ("cop_negative", "-6.2"))
+    ],
+    (
+        "cop_implausible",
+        InputError,
+        "cop_implausible.yaml",
+        ["fixed.COP_PJ_i.values.C1: implausibly large value of COP_PJ_i", "expected at most 1000 (", "raise the bound with plausible_max", "found 6200"],
+    ),
+    (
+        "days_beyond_period",
+        DataError,
+        "days_beyond_period.yaml",
+        ["monitored.D_p.values.period: D_p at period is longer than the monitoring period", "expected at most 31 day (31 day(s) from 2022-01-01 to 2022-01-31)", "found 365 day"],
+    ),
+    (
+        "opening_days_beyond_period",
+        DataError,
+        "opening_days_beyond_period.yaml",
+        ["monitored.OD_i_p.values.G1: OD_i_p at G1 is longer than the monitoring period", "expected at most 31 d (31 day(s) from 2023-01-01 to 2023-01-31)", "found 45 d"],
+    ),
+    (
+        "point_id_unquoted_yes",
+        InputError,
+        "point_id_unquoted_yes.yaml",
+        ["monitored.EG_i_p.points: a point id was read as true/false, not as text: quote it", 'expected the id in quotes, e.g. "yes":', "found True"],
+    ),
+    (
+        "point_id_unquoted_number",
+        InputError,
+        "point_id_unquoted_number.yaml",
+        ["monitored.EG_i_p.values: a point id was read as a number, not as text: quote it", "01 as the number 1", "found 1"],
+    ),
+    (
+        "implausible_typed_value",
+        DataError,
+        "implausible_typed_value.yaml",
+        ["monitored.EG_i_p.values.PV-1: implausibly large value", "expected at most 1e+09 MWh (", "plausible_max", "found 1e+308 kWh"],
+    ),
+    (
+        "plausible_max_not_positive",
+        InputError,
+        "plausible_max_not_positive.yaml",
+        ["plausible_max.MWh: a plausibility bound must be greater than zero", "expected a number > 0", "found 0"],
+    ),
 ]
 
 DATA_CASES = [
@@ -261,6 +320,21 @@ DATA_CASES = [
         DataError,
         "one_value_per_point.csv",
         ["cannot tell the interval from one value per point", "expected several values per point, or interval: in monitored.EG_i_p"],
+    ),
+    # Out-of-range inputs that were accepted (issue 12, items 8 and 10)
+    (
+        "implausible_value",
+        DataError,
+        "implausible_value.csv",
+        ["row 4, column value: implausibly large value", "expected at most 1e+09 MWh (", "raise the bound with plausible_max", "found 1e308 kWh"],
+    ),
+    ("implausible_total", DataError, "implausible_total.csv", ["point PV-2: implausibly large total", "expected at most 1e+09 MWh (", "found 1.2e+09 MWh"]),
+    ("implausible_reading", DataError, "implausible_reading.csv", ["row 4, column reading: implausibly large value", "expected at most 1e+09 MWh (", "found 1e300 kWh"]),
+    (
+        "register_mixed_units_decreasing",
+        DataError,
+        "register_mixed_units_decreasing.csv",
+        ["row 3, column reading: register reading decreases", "expected readings that never decrease", "found 1250 kWh = 1.25 MWh, below 1.3 MWh at row 2"],
     ),
 ]
 

@@ -212,7 +212,8 @@ def test_gaps_and_notes_reach_the_trace(tmp_path):
     # 1000 + 2000 + 500 kWh = 3.5 MWh; the 12:00 value is missing and not invented
     assert result.values["EG_p"] == pytest.approx(3.5)
     assert result.nodes["EG_i_p"].notes == ["gap: PV-1: 1 missing 6-hour values from 2021-01-01 12:00 to 2021-01-01 12:00"]
-    assert "EG_i_p at PV-1: 1 missing value(s) left unfilled (more EG_i_p would raise ER_p, so excluding them is conservative)" in result.notes
+    # ER 3.5 x 0.4 = 1.4 without it; (3.5 + 2) x 0.4 = 2.2 with the largest value (2000 kWh) filled in
+    assert "EG_i_p at PV-1: 1 missing value(s) left unfilled (ER_p 1.4 without them, 2.2 with the largest observed value 2 filled in: the lower is kept)" in result.notes
     assert len(result.gaps) == 1
 
 
