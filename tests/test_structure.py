@@ -15,9 +15,11 @@ import yaml
 from conftest import SPECS
 
 from jcmwb.errors import SpecError
-from jcmwb.spec import parse_spec
+from jcmwb.spec import catalogue, load_spec, parse_spec
 
 MINIMAL = yaml.safe_load((SPECS / "minimal.yaml").read_text(encoding="utf-8"))
+INFERRED = {"TH_AM003", "CR_AM002", "TH_AM011", "TH_AM015", "CR_AM001", "CL_AM001"}
+OFFICIAL = {"KE_AM002", "MN_AM003", "VN_AM007", "ID_AM020", "ID_AM004", "ID_AM003"}
 
 
 def _spec(structure=None):
@@ -52,3 +54,15 @@ def test_a_bad_structure_is_refused_naming_the_key(structure, where, message):
         _spec(structure)
     assert info.value.where == where
     assert message in str(info.value)
+
+
+def test_the_library_marks_the_methodologies_inferred_from_their_family():
+    specs = {s.id: s for s in catalogue()}
+    assert INFERRED | OFFICIAL <= set(specs)
+    assert {i for i in INFERRED if specs[i].structure_inferred} == INFERRED
+    assert not {i for i in OFFICIAL if specs[i].structure_inferred}
+    for spec_id in INFERRED:
+        spec = load_spec(spec_id)
+        assert "official text not seen" in spec.structure_source, spec_id
+        # The notebook shows the summary: it must say so too.
+        assert "inferred from the family" in spec.summary.en, spec_id
