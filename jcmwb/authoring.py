@@ -147,6 +147,11 @@ expected:
   RE_p: 900
   PE_p: 0
   ER_p: 900
+expected_warnings:  # the complete lists (tests/cases/README.md); [] means none
+  - "PROVISIONAL default value(s) used: EF_RE (not yet confirmed"
+expected_notes:
+  - "eligibility criterion 1 not answered"
+expected_corrections: []
 """
 
 

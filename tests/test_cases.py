@@ -2,7 +2,9 @@
 
 Each case holds a monitoring period, the expected values and the arithmetic that gives them,
 written by hand. The case is calculated with ``jcmwb.calculate(period, base_dir=case_dir)``
-and every expected value is compared within the case's tolerance.
+and every expected value is compared within the case's tolerance. A case states the complete
+set of warnings, notes and corrections it expects (an empty list means none), and the result
+equation with every equation it names directly (ER_p = RE_p - PE_p: all three).
 """
 
 from __future__ import annotations
@@ -20,20 +22,52 @@ from jcmwb.errors import InputError
 from jcmwb.spec import load_yaml
 
 CASE_FILES = sorted(CASES.glob("*/*.yaml"))
-REQUIRED = ("description", "period", "expected", "tolerance", "derivation")
-OPTIONAL = ("expected_warnings", "expected_notes", "expected_corrections")
+REQUIRED = ("description", "period", "expected", "tolerance", "derivation", "expected_warnings", "expected_notes", "expected_corrections")
+MESSAGES = ("expected_warnings", "expected_notes", "expected_corrections")
 
 
 def load_case(path: Path) -> dict[str, Any]:
     case = load_yaml(path, error=InputError)
     assert isinstance(case, dict), f"{path}: a case is a mapping"
-    unknown = set(case) - set(REQUIRED) - set(OPTIONAL)
+    unknown = set(case) - set(REQUIRED)
     missing = [k for k in REQUIRED if k not in case]
     assert not unknown, f"{path}: unknown keys {sorted(unknown)}"
-    assert not missing, f"{path}: missing keys {missing}"
+    assert not missing, f"{path}: missing keys {missing} (an empty list [] states that none is expected)"
     assert str(case["derivation"]).strip(), f"{path}: the derivation is empty"
     assert case["expected"], f"{path}: nothing expected"
+    for key in MESSAGES:
+        texts = case[key]
+        assert isinstance(texts, list) and all(isinstance(t, str) and t.strip() for t in texts), f"{path}: {key} is a list of non-empty texts"
     return case
+
+
+def required_names(spec: Any) -> list[str]:
+    """The result equation and every equation its formula names directly (ER_p, RE_p, PE_p)."""
+    result = spec.equations[spec.result]
+    return [spec.result] + sorted(n for n in result.formula.names if n in spec.equations)
+
+
+def _match(wanted: list[str], texts: list[str]) -> tuple[list[str], list[str]]:
+    """Pair each expected text with one result text containing it, one to one (a maximum
+    bipartite matching, so the order of either list does not matter).
+
+    Returns (expected texts left without a partner, result texts left without one).
+    """
+    partner: dict[int, int] = {}  # result text index -> expected text index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j, text in enumerate(texts):
+            if wanted[i] in text and j not in seen:
+                seen.add(j)
+                if j not in partner or augment(partner[j], seen):
+                    partner[j] = i
+                    return True
+        return False
+
+    for i in range(len(wanted)):
+        augment(i, set())
+    paired = set(partner.values())
+    return [w for i, w in enumerate(wanted) if i not in paired], [t for j, t in enumerate(texts) if j not in partner]
 
 
 def _close(found: Any, expected: Any, tolerance: float) -> bool:
@@ -61,14 +95,17 @@ def compare(case: dict[str, Any], result: jcmwb.Result) -> list[str]:
                     problems.append(f"{name}[{member}]: expected {value}, found {found[str(member)]!r} (tolerance {tolerance})")
         elif isinstance(found, dict) or not _close(found, expected, tolerance):
             problems.append(f"{name}: expected {expected}, found {found!r} (tolerance {tolerance})")
+    for name in required_names(result.spec):
+        if name not in case["expected"]:
+            problems.append(f"{name}: required in expected (the result equation and every equation it names)")
     for key, texts in (
         ("expected_warnings", result.warnings),
         ("expected_notes", result.notes),
         ("expected_corrections", [c.describe() for c in result.corrections]),
     ):
-        for wanted in case.get(key) or []:
-            if not any(wanted in text for text in texts):
-                problems.append(f"{key}: {wanted!r} not in {texts!r}")
+        absent, unexpected = _match(list(case.get(key) or []), list(texts))
+        problems += [f"{key}: {text!r} not in the result" for text in absent]
+        problems += [f"{key}: unexpected {text!r} (not stated in the case)" for text in unexpected]
     return problems
 
 
@@ -112,5 +149,59 @@ def test_the_runner_reports_wrong_expectations():
     wrong["expected"]["XX"] = 1
     wrong["expected_warnings"] = ["no such warning"]
     problems = compare(wrong, result)
-    assert [p.split(":")[0] for p in problems] == ["EC_PJ_i_p[C2]", "COP_RE_i", "ER_p", "XX", "expected_warnings"]
+    assert [p.split(":")[0] for p in problems] == ["EC_PJ_i_p[C2]", "COP_RE_i", "ER_p", "XX", "expected_warnings", "expected_warnings"]
     assert problems[2] == "ER_p: expected 200, found 199.0 (tolerance 1e-09)"
+    assert problems[4] == "expected_warnings: 'no such warning' not in the result"
+    assert problems[5].startswith("expected_warnings: unexpected 'PROVISIONAL default value(s) used: COP_RE_i, EF_elec")
+
+
+def test_an_empty_list_means_none():
+    """'expected_warnings: []' is a claim: a warning the case does not state fails it."""
+    path = CASES / "ID_AM002" / "two_chillers_monthly_kwh.yaml"
+    case, result = run(path)
+    for key, texts in (("expected_warnings", result.warnings), ("expected_notes", result.notes)):
+        assert texts, f"the case has {key} to leave out"
+        silent = copy.deepcopy(case)
+        silent[key] = []
+        problems = compare(silent, result)
+        assert problems == [f"{key}: unexpected {t!r} (not stated in the case)" for t in texts]
+    result.corrections.append(type("Fake", (), {"describe": lambda self: "gap fill of EC_PJ_i_p at C1: 1 -> 2 MWh/p"})())
+    assert compare(case, result) == ["expected_corrections: unexpected 'gap fill of EC_PJ_i_p at C1: 1 -> 2 MWh/p' (not stated in the case)"]
+
+
+def test_one_expected_text_stands_for_one_result_text():
+    """Two identical result texts need two expected texts; one text cannot stand for both."""
+    case, result = run(CASES / "ID_AM002" / "two_chillers_monthly_kwh.yaml")
+    criteria = [t for t in case["expected_notes"] if t.startswith("eligibility criterion")]
+    assert len(criteria) == 3
+    fewer = copy.deepcopy(case)
+    fewer["expected_notes"] = ["not answered"]  # occurs in all three notes
+    problems = compare(fewer, result)
+    assert len(problems) == 2 and all(p.startswith("expected_notes: unexpected 'eligibility criterion") for p in problems)
+    # The order of the stated texts does not matter, and a short text pairs with the note it
+    # alone fits even when a longer one would also fit it.
+    shuffled = copy.deepcopy(case)
+    shuffled["expected_notes"] = ["not answered", "eligibility criterion 1 not answered", "criterion 2"]
+    assert compare(shuffled, result) == []
+
+
+def test_the_project_emissions_are_required(tmp_path):
+    """ER_p = RE_p - PE_p: a case that leaves out PE_p (or RE_p, or ER_p) fails."""
+    case, result = run(CASES / "ID_AM002" / "two_chillers_monthly_kwh.yaml")
+    assert required_names(result.spec) == ["ER_p", "PE_p", "RE_p"]
+    for name in ("PE_p", "RE_p", "ER_p"):
+        short = copy.deepcopy(case)
+        del short["expected"][name]
+        assert compare(short, result) == [f"{name}: required in expected (the result equation and every equation it names)"]
+
+
+@pytest.mark.parametrize("key", ["expected_warnings", "expected_notes", "expected_corrections"])
+def test_every_message_list_is_required(tmp_path, key):
+    text = (CASES / "ID_AM002" / "two_chillers_monthly_kwh.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith(key + ":"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith((" ", "-")))
+    case_file = tmp_path / "case.yaml"
+    case_file.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    with pytest.raises(AssertionError, match=f"missing keys \\['{key}'\\] \\(an empty list \\[\\] states that none is expected\\)"):
+        load_case(case_file)
