@@ -13,6 +13,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import oracles
 import pytest
 
 TESTS = Path(__file__).resolve().parent
@@ -103,3 +104,39 @@ def th() -> dict:
 @pytest.fixture
 def idp() -> dict:
     return id_period()
+
+
+# The oracle rule (tests/oracles.py): a test skipped because LibreOffice or Chromium is missing
+# fails instead, with the command that installs it, unless JCMWB_SKIP_ORACLES names that oracle;
+# the skips so allowed are listed at the end of the run.
+_ORACLE_SKIPS: dict[str, int] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped:
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    oracle = oracles.oracle_of_skip(reason)
+    if oracle is None:
+        return
+    try:
+        allowed = oracle.name in oracles.opted_out()
+    except oracles.OptOutError as exc:
+        allowed, reason = False, str(exc)
+    if allowed:
+        _ORACLE_SKIPS[oracle.name] = _ORACLE_SKIPS.get(oracle.name, 0) + 1
+        return
+    report.outcome = "failed"
+    report.longrepr = (
+        f"{oracle.what} is missing, so this test cannot run ({reason}). Install it (as root): {oracle.install};"
+        f" or set {oracles.OPT_OUT}={oracle.name} to run without it knowingly."
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for name, count in sorted(_ORACLE_SKIPS.items()):
+        oracle = next(o for o in oracles.ORACLES if o.name == name)
+        terminalreporter.write_line(f"SKIPPED ORACLE: {name} ({oracles.OPT_OUT}): {count} test(s) skipped, {oracle.what} is missing; install it with: {oracle.install}", yellow=True, bold=True)
