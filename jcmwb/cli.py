@@ -46,29 +46,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # -- list -----------------------------------------------------------------------------------
 def cmd_list(args: argparse.Namespace) -> int:
-    from jcmwb.spec import catalogue
+    from jcmwb.catalogue import render
 
-    specs = catalogue()
-    rows = [("ID", "VERSION(S)", "SCOPE", "FAMILY", "PROVISIONAL DEFAULTS", "TITLE")]
-    for spec in specs:
-        provisional = spec.provisional_defaults()
-        defaults = sum(1 for p in spec.parameters.values() if p.kind == "fixed_default")
-        rows.append(
-            (
-                spec.id,
-                ", ".join(v.version + ("*" if v.provisional else "") for v in spec.versions),
-                str(spec.sectoral_scope),
-                spec.family,
-                f"{len(provisional)} of {sum(len(p.choices) for p in spec.parameters.values() if p.kind == 'fixed_default') or defaults}",
-                str(spec.title),
-            )
-        )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
-    print(f"\n{len(specs)} methodologies. Provisional defaults are placeholders pending confirmation against the official documents.")
-    if any(v.provisional for spec in specs for v in spec.versions):
-        print("* version whose number or approval date is not confirmed (see versions in its methodology.yaml).")
+    # The catalogue: every approved id with its official facts, runnable or not (jcmwb/catalogue.py).
+    sys.stdout.write(render(args.format))
     return EXIT_OK
 
 
@@ -183,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default reports/<project>/<start>_<end>/)")
     p.set_defaults(func=cmd_run)
 
-    p = verbs.add_parser("list", help="the methodology catalogue")
+    p = verbs.add_parser("list", help="the catalogue: every approved JCM methodology with its official facts, runnable or not")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="table (default), or csv/json with every fact's source")
     p.set_defaults(func=cmd_list)
 
     p = verbs.add_parser("check", help="check methodology specs (ids or paths) or monitoring-period files without running")

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="overwrite an existing notebook when generating")
     parser.add_argument("--execute", action="store_true", help="execute the notebook in place on its example")
     args = parser.parse_args(argv)
-    ids = args.ids or ([p.stem for p in sorted(NOTEBOOKS.glob("*_AM*.ipynb"))] if not args.generate else methodology_ids())
+    ids = args.ids or ([p.stem for p in sorted(NOTEBOOKS.glob("[A-Z][A-Z]_[AP]M*.ipynb"))] if not args.generate else methodology_ids())
     for spec_id in ids:
         if args.generate:
             print("generated", generate(spec_id, force=args.force).relative_to(ROOT))

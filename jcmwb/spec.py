@@ -41,7 +41,9 @@ STATUSES = ("confirmed", "provisional")
 STRUCTURES = ("official", "inferred")
 OPTIONS = ("A", "B", "C")
 ROUNDING = ("down", "up", "nearest", "none")
-ID_PATTERN = re.compile(r"^[A-Z]{2}_[AP]M\d{3}$")
+# XX_AMnnn (approved), XX_PMnnn (proposed), or XX_PM_NAME: a proposed, never approved methodology
+# that jcmwb keeps runnable under an id no JCM body assigned (MN_PM_HOB; see the catalogue facts).
+ID_PATTERN = re.compile(r"^[A-Z]{2}_(?:[AP]M\d{3}|PM_[A-Z]{2,10})$")
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -766,6 +768,11 @@ def load_spec(path_or_id: str | Path) -> Spec:
         library = METHODOLOGIES.resolve()
         if not path.is_file() or library not in path.resolve().parents:
             # A link out of the library is not a methodology of the library.
+            from jcmwb.catalogue import not_runnable  # late: the catalogue reads specs itself
+
+            catalogued = not_runnable(str(path_or_id), METHODOLOGIES)  # approved, in the catalogue, but no spec: say why
+            if catalogued is not None:
+                raise catalogued
             raise SpecError("unknown methodology", where="methodology", expected="one listed by `jcmwb list`", found=repr(str(path_or_id)))
     problems: list[SpecError] = []  # duplicate keys and impossible dates, reported with the rest
     raw = load_yaml(path, problems=problems)

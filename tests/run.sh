@@ -20,7 +20,7 @@ status=$?
 # pytest exits 5 when it collects nothing: that is a failure of the suite, not a pass.
 if [ $status -eq 5 ]; then echo "no tests collected"; summary; exit 1; fi
 if [ $status -ne 0 ]; then summary; exit $status; fi
-$PY -m pytest --nbval notebooks/*_AM*.ipynb -q -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg
+$PY -m pytest --nbval notebooks/[A-Z][A-Z]_[AP]M*.ipynb -q -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg
 status=$?
 if [ $status -eq 5 ]; then echo "no notebooks collected"; status=1; fi
 summary

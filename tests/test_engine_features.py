@@ -27,7 +27,7 @@ from jcmwb.recalc import cell_values, formula_cells, recalculate, soffice
 from jcmwb.spec import load_spec, parse_spec
 from jcmwb.workbook import CALC_SHEET, INPUT_SHEET
 
-MINE = ("KH_AM002", "MV_AM001", "ID_AM017", "PH_AM001", "MM_AM005", "MN_AM001", "MN_AM002")
+MINE = ("KH_AM002", "MV_AM001", "ID_AM017", "PH_AM001", "MM_AM005", "MN_AM001", "MN_PM_HOB")
 
 # A minimal methodology with day categories: the number of days per category (D_k_p), the PV
 # output split by the category of its day (EG_k_p) and an emission factor per category.
@@ -444,8 +444,8 @@ def test_required_edge_cases_are_covered():
     assert "PH_AM001/net_export_zero_output.yaml" in texts
 
 
-def test_unconfirmed_hob_methodology_says_so():
-    s = load_spec("MN_AM002")
-    assert "UNCONFIRMED" in s.title.en
+def test_unapproved_hob_methodology_says_so():
+    s = load_spec("MN_PM_HOB")
+    assert "NOT an approved JCM methodology" in s.title.en
     assert s.versions[0].status == "provisional"
-    assert "UNCONFIRMED" in (ROOT / "methodologies" / "MN_AM002" / "README.md").read_text(encoding="utf-8")
+    assert "NOT APPROVED" in (ROOT / "methodologies" / "MN_PM_HOB" / "README.md").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATORS = sorted(p for p in (ROOT / "data" / "generators").glob("[A-Z][A-Z]_AM*.py") if (ROOT / "data" / "examples" / p.stem).is_dir())
+GENERATORS = sorted(p for p in (ROOT / "data" / "generators").glob("[A-Z][A-Z]_[AP]M*.py") if (ROOT / "data" / "examples" / p.stem).is_dir())
 
 
 def _digests(folder: Path) -> dict[str, str]:

@@ -1,16 +1,16 @@
-"""Generate the SYNTHETIC example data of the Mongolian heat-only-boiler methodology (MN_AM002,
-id UNCONFIRMED; see methodologies/MN_AM002/README.md).
+"""Generate the SYNTHETIC example data of the Mongolian heat-only-boiler methodology (MN_PM_HOB,
+a proposed methodology, not an approved one; see methodologies/MN_PM_HOB/README.md).
 
 Run from the repository root::
 
-    .venv/bin/python data/generators/MN_AM002.py
+    .venv/bin/python data/generators/MN_PM_HOB.py
 
 It (re)writes, byte for byte the same on every run (heating season 2021-10-01 to 2022-04-30,
 ``monthly`` format, one row per boiler and month):
 
-``data/examples/MN_AM002/heat-2021-2022-monthly.csv``
+``data/examples/MN_PM_HOB/heat-2021-2022-monthly.csv``
     heat supplied [GJ] by the three project boilers B-1, B-2, B-3 (heat meters).
-``data/examples/MN_AM002/coal-2021-2022-monthly.csv``
+``data/examples/MN_PM_HOB/coal-2021-2022-monthly.csv``
     coal burnt [t] by each boiler (belt scale at each boiler's bunker).
 
 Nothing here was measured; it is not data of any JCM project.
@@ -39,7 +39,7 @@ from _common import EXAMPLES, ar1, fmt, rng, write_csv
 
 SEED = 20211001
 START, END = "2021-10-01", "2022-04-30"
-OUT = EXAMPLES / "MN_AM002"
+OUT = EXAMPLES / "MN_PM_HOB"
 
 AIR_T = {10: -1.5, 11: -12.0, 12: -19.5, 1: -22.0, 2: -17.0, 3: -7.5, 4: 2.0}  # degC, monthly mean
 ANOMALY_SD, ANOMALY_PHI = 5.0, 0.75
