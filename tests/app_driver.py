@@ -34,13 +34,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(work: Path, *, max_upload_mb: int = 200, timeout: int = 300):
-    """``jcmwb app`` on a free port for the duration of the block; yields its settings."""
+def app_server(work: Path, *, max_upload_mb: int = 200, timeout: int = 300, **settings_: Any):
+    """``jcmwb app`` on a free port for the duration of the block; yields its settings.
+
+    Other settings (``max_kernels``, ``cull_unconnected``, ...) as keywords; the server
+    process is ``settings.process`` (to count its kernels, ``kernel_processes``).
+    """
     from jcmwb.app.server import AppSettings, start
 
-    settings = AppSettings(port=free_port(), max_upload_mb=max_upload_mb, timeout=timeout, work=work)
+    settings = AppSettings(port=free_port(), max_upload_mb=max_upload_mb, timeout=timeout, work=work, **settings_)
     log = open(work.parent / f"voila-{settings.port}.log", "w")  # the server's log, for a failing test  # noqa: SIM115
     process = start(settings, log=log)
+    settings.process = process  # type: ignore[attr-defined]
     try:
         deadline = time.monotonic() + 60
         while True:  # listening means ready; a GET would start a kernel for nothing
@@ -59,6 +64,31 @@ def app_server(work: Path, *, max_upload_mb: int = 200, timeout: int = 300):
             process.kill()
             process.wait()
         log.close()
+
+
+def kernel_processes(server: subprocess.Popen) -> list:
+    """The kernels the app server runs now: its child processes that are IPython kernels."""
+    import psutil
+
+    out = []
+    for child in psutil.Process(server.pid).children(recursive=False):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                out.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return out
+
+
+def wait_for(condition: Any, timeout: float, step: float = 0.5) -> bool:
+    """Poll ``condition()`` until it is true or ``timeout`` seconds have passed; its last answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        if time.monotonic() > deadline:
+            return bool(condition())
+        time.sleep(step)
 
 
 @contextmanager

@@ -21,11 +21,18 @@ from pathlib import Path
 
 def cmd_app(args: argparse.Namespace) -> int:
     from jcmwb.app.server import AppSettings, serve
+    from jcmwb.errors import InputError
 
+    for option in ("max_upload_mb", "max_kernels", "timeout", "cull_idle", "cull_unconnected", "cull_interval"):
+        value = getattr(args, option)
+        if value < 1:
+            raise InputError("not a positive whole number", where="--" + option.replace("_", "-"), expected="a whole number of at least 1", found=str(value))
     settings = AppSettings(
         port=args.port,
         max_upload_mb=args.max_upload_mb,
+        max_kernels=args.max_kernels,
         cull_idle=args.cull_idle,
+        cull_unconnected=args.cull_unconnected,
         cull_interval=args.cull_interval,
         timeout=args.timeout,
     )
@@ -40,7 +47,9 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     p.add_argument("--max-upload-mb", type=int, default=200, help="largest data file a user may upload, in MB (default 200)")
     p.add_argument("--timeout", type=int, default=600, help="seconds a calculation may take before it is stopped (default 600)")
-    p.add_argument("--cull-idle", type=int, default=1800, help="seconds after which the kernel of a closed page is shut down (default 1800)")
-    p.add_argument("--cull-interval", type=int, default=120, help="seconds between checks for idle kernels (default 120)")
+    p.add_argument("--max-kernels", type=int, default=8, help="most pages open at once, each with its kernel (about 120 MB); a further page is asked to retry (default 8)")
+    p.add_argument("--cull-idle", type=int, default=1800, help="seconds after which the kernel of a page that lost its connection is shut down (default 1800)")
+    p.add_argument("--cull-unconnected", type=int, default=60, help="seconds after which the kernel of a page that never connected is shut down (default 60)")
+    p.add_argument("--cull-interval", type=int, default=30, help="seconds between checks for kernels to shut down (default 30)")
     p.add_argument("--work", default=None, help="folder for each page's inputs and outputs (default reports/app/)")
     p.set_defaults(func=cmd_app)

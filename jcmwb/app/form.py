@@ -14,7 +14,6 @@ slot named by its key in that file, so the engine's messages land next to it.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from typing import Any
 import ipywidgets as w
 
 from jcmwb.app.checks import GENERAL, Problem, parse_number
-from jcmwb.app.labels import html_symbol, plain_unit, t
+from jcmwb.app.labels import html_symbol, plain_unit, t, t_html
+from jcmwb.app.markup import Markup, html, join
 from jcmwb.app.session import Session
 from jcmwb.app.widgets import CalibrationRows, MemberValues, MonthlyGrid, Slots, Texts, css, labelled, text_input
 from jcmwb.errors import JcmwbError
@@ -35,10 +35,10 @@ PROJECT_VALUE = "__project__"
 AUTO = "__auto__"
 
 
-def describe(param_symbol: str, description: str, unit: str, extra: str = "") -> str:
+def describe(param_symbol: str, description: str, unit: str, extra: Markup | None = None) -> Markup:
     """The label of a parameter: symbol, description and unit, as the spec gives them."""
-    unit_html = f" <span class='jcmwb-unit'>[{html.escape(unit)}]</span>" if unit else ""
-    return f"<span class='jcmwb-symbol'>{html_symbol(param_symbol)}</span>{unit_html} {html.escape(description)}{extra}"
+    unit_html = html(" <span class='jcmwb-unit'>[{unit}]</span>", unit=unit) if unit else Markup()
+    return html("<span class='jcmwb-symbol'>{symbol}</span>{unit} {description}{extra}", symbol=html_symbol(param_symbol), unit=unit_html, description=description, extra=extra or Markup())
 
 
 def dated_at(values: tuple[DatedValue, ...], day: dt.date | None) -> DatedValue:
@@ -122,7 +122,7 @@ class FixedField:
         self.values: MemberValues | None = None
         self.value: w.Text | None = None
         self.manual: w.Textarea | None = None
-        children: list[w.Widget] = [texts.html(lambda lang: "<div class='jcmwb-param'>" + describe(param.symbol, param.description(lang), param.unit) + "</div>")]
+        children: list[w.Widget] = [texts.html(lambda lang: html("<div class='jcmwb-param'>{label}</div>", label=describe(param.symbol, param.description(lang), param.unit)))]
         takes_value = param.kind == "fixed_project" or param.project_value
         if param.kind == "fixed_default":
             children.append(texts.html(self._defaults_text, css("defaults", self.name)))
@@ -149,7 +149,7 @@ class FixedField:
             self.unit = text_input(css("fixed", self.name, "unit"), value=plain_unit(param.unit), width="10em")
             self.source = text_input(css("fixed", self.name, "source"), width="44em")
             texts.bind(self.source, "placeholder", lambda lang: t("source_hint", lang))
-            unit_hint = texts.html(lambda lang: t("unit_hint", lang, unit=plain_unit(param.unit)), "jcmwb-hint")
+            unit_hint = texts.html(lambda lang: t_html("unit_hint", lang, unit=plain_unit(param.unit)), "jcmwb-hint")
             inputs += [
                 labelled(texts.word("unit_of_values"), self.unit, slots.make(f"{key}.unit"), hint=unit_hint),
                 labelled(texts.word("source"), self.source, slots.make(f"{key}.source")),
@@ -163,28 +163,28 @@ class FixedField:
         self._show_value_inputs()
 
     # -- texts -------------------------------------------------------------------------
-    def _value_text(self, values: tuple[DatedValue, ...], lang: str) -> str:
+    def _value_text(self, values: tuple[DatedValue, ...], lang: str) -> Markup:
         day = self.form.start()
         dated = dated_at(values, day)
         status = t("provisional", lang) if dated.provisional else t("confirmed", lang)
-        flag = f"<span class='jcmwb-provisional'>{status}</span>" if dated.provisional else status
+        flag = html("<span class='jcmwb-provisional'>{status}</span>", status=status) if dated.provisional else status
         if dated.table:
             by = self.form.spec.parameters.get(self.param.lookup_by or "")
-            shown = t("table_lookup", lang, symbol=html_symbol(by.symbol) if by else self.param.lookup_by)
+            shown = t_html("table_lookup", lang, symbol=html_symbol(by.symbol) if by else self.param.lookup_by)
         else:
-            shown = f"<b>{dated.value:g}</b> {html.escape(self.param.unit)}"
-        return f"{shown} ({flag}; {html.escape(dated.source)})"
+            shown = html("<b>{value:g}</b> {unit}", value=dated.value, unit=self.param.unit)
+        return html("{shown} ({flag}; {source})", shown=shown, flag=flag, source=dated.source)
 
-    def _defaults_text(self, lang: str) -> str:
+    def _defaults_text(self, lang: str) -> Markup:
         rows = []
         for name, choice in self.param.choices.items():
-            label = "" if name == "default" and len(self.param.choices) == 1 else f"<b>{html.escape(name)}</b>: {html.escape(choice.description(lang))}: "
+            label = Markup() if name == "default" and len(self.param.choices) == 1 else html("<b>{name}</b>: {description}: ", name=name, description=choice.description(lang))
             if choice.members:
-                parts = [f"{html.escape(m)} {self._value_text(v, lang)}" for m, v in choice.members.items()]
-                rows.append(f"<li>{label}{t('per_category', lang)}: " + "; ".join(parts) + "</li>")
+                parts = [html("{member} {value}", member=m, value=self._value_text(v, lang)) for m, v in choice.members.items()]
+                rows.append(html("<li>{label}{per}: {parts}</li>", label=label, per=t("per_category", lang), parts=join("; ", parts)))
             else:
-                rows.append(f"<li>{label}{self._value_text(choice.values, lang)}</li>")
-        return f"<div class='jcmwb-hint'>{t('default_value', lang)}:<ul>{''.join(rows)}</ul></div>"
+                rows.append(html("<li>{label}{value}</li>", label=label, value=self._value_text(choice.values, lang)))
+        return html("<div class='jcmwb-hint'>{title}:<ul>{rows}</ul></div>", title=t("default_value", lang), rows=join("", rows))
 
     def _choice_options(self, lang: str) -> list[tuple[str, str]]:
         options = []
@@ -199,17 +199,17 @@ class FixedField:
             options.append((t("project_specific", lang), PROJECT_VALUE))
         return options
 
-    def _members_text(self, lang: str) -> str:
+    def _members_text(self, lang: str) -> Markup:
         index = self.param.index or ""
         source = self.form.member_source(index)
         label = self.form.spec.indices.get(index)
         index_text = label(lang) if label else index
         if source is None:
-            return f"<div class='jcmwb-hint'>{html.escape(t('members_manual', lang))}</div>"
+            return html("<div class='jcmwb-hint'>{text}</div>", text=t("members_manual", lang))
         symbol = html_symbol(self.form.spec.parameters[source].symbol)
         if not self.form.members(index):
-            return f"<div class='jcmwb-hint'>{t('members_none', lang, symbol=symbol)}</div>"
-        return f"<div class='jcmwb-hint'>{t('members_from', lang, index=html.escape(index_text), symbol=symbol)}</div>"
+            return html("<div class='jcmwb-hint'>{text}</div>", text=t_html("members_none", lang, symbol=symbol))
+        return html("<div class='jcmwb-hint'>{text}</div>", text=t_html("members_from", lang, index=index_text, symbol=symbol))
 
     # -- behaviour ---------------------------------------------------------------------
     def takes_value(self) -> bool:
@@ -281,21 +281,21 @@ class MonitoredField:
         self.category = bool(param.categories)
         index = form.spec.indices.get(param.index or "")
 
-        def heading(lang: str) -> str:
-            extra = f" <span class='jcmwb-hint'>({html.escape(t('index_of', lang, index=index(lang) if index else param.index))})</span>" if param.index else ""
-            lines = [f"<div class='jcmwb-param'>{describe(param.symbol, param.description(lang), param.unit, extra)}</div>"]
+        def heading(lang: str) -> Markup:
+            extra = html(" <span class='jcmwb-hint'>({text})</span>", text=t("index_of", lang, index=index(lang) if index else param.index)) if param.index else Markup()
+            lines = [html("<div class='jcmwb-param'>{label}</div>", label=describe(param.symbol, param.description(lang), param.unit, extra))]
             facts = [(t("frequency", lang), param.frequency), (t("measurement", lang), param.measurement)]
-            lines += [f"<div class='jcmwb-hint'>{html.escape(k)}: {html.escape(v)}</div>" for k, v in facts if v]
+            lines += [html("<div class='jcmwb-hint'>{key}: {value}</div>", key=k, value=v) for k, v in facts if v]
             if self.category:
-                cats = "; ".join(f"<b>{html.escape(c)}</b>: {html.escape(text(lang))}" for c, text in param.categories.items())
-                lines.append(f"<div class='jcmwb-hint'>{t('categories_are', lang, categories=cats)}</div>")
-            return "".join(lines)
+                cats = join("; ", [html("<b>{category}</b>: {text}", category=c, text=text(lang)) for c, text in param.categories.items()])
+                lines.append(html("<div class='jcmwb-hint'>{text}</div>", text=t_html("categories_are", lang, categories=cats)))
+            return join("", lines)
 
         self.unused_note = texts.word("not_used", "jcmwb-hint")
         self.option = w.ToggleButtons(options=list(param.options), value="C" if "C" in param.options else param.options[0])
         self.option.style.button_width = "5em"
         self.option.add_class(css("monitored", self.name, "option"))
-        option_hint = texts.html(lambda lang: "<br>".join(html.escape(t(f"option_{o}", lang)) for o in param.options), "jcmwb-hint")
+        option_hint = texts.html(lambda lang: join("<br>", [t(f"option_{o}", lang) for o in param.options]), "jcmwb-hint")
 
         self.mode = w.RadioButtons(layout=w.Layout(width="auto"))
         self.mode.add_class(css("monitored", self.name, "mode"))
@@ -345,13 +345,13 @@ class MonitoredField:
         # unit, points, calibration, source, comments
         self.unit = text_input(css("monitored", self.name, "unit"), width="10em")
         self.unit.placeholder = plain_unit(param.unit)
-        unit_hint = texts.html(lambda lang: t("unit_file_hint" if self.mode.value == "upload" else "unit_hint", lang, unit=plain_unit(param.unit)), "jcmwb-hint")
+        unit_hint = texts.html(lambda lang: t_html("unit_file_hint" if self.mode.value == "upload" else "unit_hint", lang, unit=plain_unit(param.unit)), "jcmwb-hint")
         self.unit_hint = unit_hint
         self.unit_field = labelled(texts.word("unit"), self.unit, slots.make(f"{key}.unit"), hint=unit_hint)
         self.points = w.Textarea(rows=3, layout=w.Layout(width="44em"))
         self.points.add_class(css("monitored", self.name, "points"))
         self.points.observe(lambda _: self.form.members_changed(), "value")
-        points_hint = texts.html(lambda lang: t("points_hint", lang) if param.index else t("points_single", lang, symbol=html_symbol(param.symbol)), "jcmwb-hint")
+        points_hint = texts.html(lambda lang: t_html("points_hint", lang) if param.index else t_html("points_single", lang, symbol=html_symbol(param.symbol)), "jcmwb-hint")
         self.points_field = labelled(texts.word("points"), self.points, slots.make(f"{key}.points"), hint=points_hint)
         self.calibration = CalibrationRows(texts, css("monitored", self.name, "calibration"))
         calibration_field = labelled(texts.word("calibration"), self.calibration.box, slots.make(f"{key}.calibration"), hint=texts.word("calibration_hint", "jcmwb-hint"))
@@ -385,21 +385,21 @@ class MonitoredField:
         self._show_mode()
 
     # -- texts -------------------------------------------------------------------------
-    def _upload_text(self, lang: str) -> str:
+    def _upload_text(self, lang: str) -> Markup:
         if self.file is None:
-            return t("upload_none", lang)
+            return t_html("upload_none", lang)
         size = _size(self.file.stat().st_size) if self.file.exists() else ""
         points = self.detected_points
         if points:
-            return html.escape(t("upload_saved", lang, name=self.file_name, size=size, points=", ".join(points)))
-        return html.escape(t("upload_saved_nopoints", lang, name=self.file_name, size=size))
+            return t_html("upload_saved", lang, name=self.file_name, size=size, points=", ".join(points))
+        return t_html("upload_saved_nopoints", lang, name=self.file_name, size=size)
 
-    def _grid_text(self, lang: str) -> str:
+    def _grid_text(self, lang: str) -> Markup:
         if self.form.start() is None or self.form.end() is None:
-            return t("set_period_first", lang)
+            return t_html("set_period_first", lang)
         if not self.point_ids():
-            return t("list_points_first", lang)
-        return t("monthly_grid_hint", lang)
+            return t_html("list_points_first", lang)
+        return t_html("monthly_grid_hint", lang)
 
     # -- behaviour ---------------------------------------------------------------------
     def _show_mode(self) -> None:
@@ -644,7 +644,11 @@ class MethodologyForm:
             chooser.value = eq.default_alternative
             chooser.observe(lambda _: self.guard(self.update_active), "value")
             self.alternatives[name] = chooser
-            label = texts.html(lambda lang, eq=eq: t("alternative", lang, symbol=html_symbol(eq.symbol)) + f" <span class='jcmwb-hint'>{html.escape(eq.description(lang))}</span>")
+            label = texts.html(
+                lambda lang, eq=eq: html(
+                    "{label} <span class='jcmwb-hint'>{description}</span>", label=t_html("alternative", lang, symbol=html_symbol(eq.symbol)), description=eq.description(lang)
+                )
+            )
             section2.append(labelled(label, chooser, slots.make(f"alternatives.{name}")))
         self.fixed: dict[str, FixedField] = {}
         self.monitored: dict[str, MonitoredField] = {}
@@ -670,7 +674,7 @@ class MethodologyForm:
             answer.add_class(css("eligibility", criterion.id))
             texts.bind(answer, "options", lambda lang: [(t("yes", lang), "yes"), (t("no", lang), "no"), (t("unanswered", lang), "")])
             answer.value = ""
-            label = texts.html(lambda lang, c=criterion: f"<b>{html.escape(c.id)}.</b> {html.escape(c.text(lang))}")
+            label = texts.html(lambda lang, c=criterion: html("<b>{id}.</b> {text}", id=c.id, text=c.text(lang)))
             self.eligibility[criterion.id] = answer
             section4.append(labelled(label, answer, slots.make(f"eligibility.{criterion.id}")))
 

@@ -8,8 +8,8 @@ falls back to English, so a new label never shows up as a blank.
 
 from __future__ import annotations
 
-import html
-import re
+from jcmwb.app.markup import Markup, escape, render
+from jcmwb.app.markup import symbol as markup_symbol
 
 LANGUAGES = ("en", "ja")
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
@@ -33,6 +33,15 @@ WORDS: dict[str, dict[str, str]] = {
     "all_confirmed": {"en": "confirmed", "ja": "確認済み"},
     "unknown_methodology": {"en": "There is no methodology {id!r}. Choose one below.", "ja": "方法論 {id!r} はありません。以下から選んでください。"},
     "back_to_catalogue": {"en": "All methodologies", "ja": "方法論の一覧"},
+    # the page served instead of the app when it has as many pages open as it may
+    "busy_title": {"en": "The app is busy", "ja": "アプリが混み合っています"},
+    "busy_text": {
+        "en": "It already serves {limit} open pages, the most it keeps at once (set with jcmwb app --max-kernels). "
+        "Please retry in a minute: this page reloads itself after {seconds} seconds. Closing another page of the app frees a place at once.",
+        "ja": "同時に開けるページ数の上限（{limit} ページ、jcmwb app --max-kernels で設定）に達しています。"
+        "1分ほど後にもう一度お試しください（このページは {seconds} 秒後に自動で再読み込みします）。アプリの他のページを閉じると、すぐに空きができます。",
+    },
+    "busy_retry": {"en": "Retry now", "ja": "今すぐ再試行"},
     # header
     "language": {"en": "Language", "ja": "言語"},
     "provisional_banner": {
@@ -243,15 +252,15 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     return text.format(**values) if values else text
 
 
-_SUB_BRACED = re.compile(r"_\{([^}]*)\}")
-_SUB_SINGLE = re.compile(r"_([A-Za-z0-9])")
+def t_html(key: str, lang: str = "en", **values: object) -> Markup:
+    """The app's text ``key`` as markup for an HTML widget: the words escaped, each value escaped unless it is ``Markup``."""
+    entry = WORDS[key]
+    return render(escape(entry.get(lang) or entry["en"]), values)
 
 
-def html_symbol(symbol: str) -> str:
+def html_symbol(symbol: str) -> Markup:
     """A methodology symbol as printed (``EG_{i,p}``, ``\\sum_i EG_{i,p}``) in HTML with subscripts."""
-    text = html.escape(symbol).replace("\\sum", "Σ").replace("\\", "")
-    text = _SUB_BRACED.sub(r"<sub>\1</sub>", text)
-    return _SUB_SINGLE.sub(r"<sub>\1</sub>", text)
+    return markup_symbol(symbol)
 
 
 def plain_unit(unit: str) -> str:

@@ -8,7 +8,6 @@ so a failure becomes a plain message on the page, never a traceback.
 
 from __future__ import annotations
 
-import html
 import os
 import sys
 import time
@@ -18,11 +17,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as w
-from IPython.display import HTML, display
+from IPython.display import display
 
 from jcmwb.app.checks import GENERAL, Problem, first_outside, locate, plain
 from jcmwb.app.form import MethodologyForm
 from jcmwb.app.labels import LANGUAGE_NAMES, LANGUAGES, t
+from jcmwb.app.markup import HTML, Markup, constant, display_html, html, join
 from jcmwb.app.results import ResultsView
 from jcmwb.app.server import AppSettings
 from jcmwb.app.session import Session
@@ -65,18 +65,19 @@ details > summary { cursor: pointer; color: #1a4f9c; }
 # websocket message, which the server refuses (closing the connection) above its limit.
 # So a file over the app's limit is not read at all: the browser sends an empty content
 # with the real size, and the kernel says why (jcmwb.app.form.MonitoredField._receive).
+# (A template of ``jcmwb.app.markup.html``: the script's own braces are doubled.)
 GUARD = """
 <script>
-(function () {
-  window.jcmwbUploadLimit = %d;
-  if (window.jcmwbUploadGuard) { return; }
+(function () {{
+  window.jcmwbUploadLimit = {limit};
+  if (window.jcmwbUploadGuard) {{ return; }}
   window.jcmwbUploadGuard = true;
   var read = FileReader.prototype.readAsArrayBuffer;
-  FileReader.prototype.readAsArrayBuffer = function (blob) {
-    if (blob && blob.size > window.jcmwbUploadLimit) { return read.call(this, blob.slice(0, 0)); }
+  FileReader.prototype.readAsArrayBuffer = function (blob) {{
+    if (blob && blob.size > window.jcmwbUploadLimit) {{ return read.call(this, blob.slice(0, 0)); }}
     return read.call(this, blob);
-  };
-})();
+  }};
+}})();
 </script>
 """
 
@@ -113,7 +114,7 @@ class Landing:
         self.widget.add_class("jcmwb-app")
         self.widget.add_class("jcmwb-landing")
 
-    def _table(self, lang: str) -> str:
+    def _table(self, lang: str) -> Markup:
         rows = []
         for spec in self.specs:
             link = "?" + urlencode({"id": spec.id, **({"lang": lang} if lang != "en" else {})})
@@ -121,13 +122,26 @@ class Landing:
             defaults = t("provisional_count", lang, n=provisional) if provisional else t("all_confirmed", lang)
             versions = ", ".join(v.version for v in spec.versions)
             rows.append(
-                f"<tr><td><a class='jcmwb-link-{spec.id}' href='{html.escape(link)}'>{spec.id}</a></td><td>{html.escape(spec.title(lang))}</td>"
-                f"<td>{spec.sectoral_scope}</td><td>{html.escape(versions)}</td><td>{html.escape(defaults)}</td></tr>"
+                html(
+                    "<tr><td><a class='jcmwb-link-{id}' href='{link}'>{id}</a></td><td>{title}</td><td>{scope}</td><td>{versions}</td><td>{defaults}</td></tr>",
+                    id=spec.id,
+                    link=link,
+                    title=spec.title(lang),
+                    scope=spec.sectoral_scope,
+                    versions=versions,
+                    defaults=defaults,
+                )
             )
-        head = "".join(f"<th>{t(k, lang)}</th>" for k in ("col_id", "col_title", "col_scope", "col_versions", "col_defaults"))
-        notice = f"<div class='jcmwb-error'>{html.escape(self.notice)}</div>" if self.notice else ""
-        broken = f"<div class='jcmwb-hint'>Not loadable: {html.escape(', '.join(self.broken))} (jcmwb check)</div>" if self.broken else ""
-        return f"{notice}<table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{broken}"
+        head = join("", [html("<th>{label}</th>", label=t(k, lang)) for k in ("col_id", "col_title", "col_scope", "col_versions", "col_defaults")])
+        notice = html("<div class='jcmwb-error'>{notice}</div>", notice=self.notice) if self.notice else ""
+        broken = html("<div class='jcmwb-hint'>Not loadable: {ids} (jcmwb check)</div>", ids=", ".join(self.broken)) if self.broken else ""
+        return html(
+            "{notice}<table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{broken}",
+            notice=notice,
+            head=head,
+            rows=join("", rows),
+            broken=broken,
+        )
 
 
 class MethodologyPage:
@@ -139,17 +153,19 @@ class MethodologyPage:
         self.session = Session(settings.work)
         self.form = MethodologyForm(spec, self.session, lang, max_upload_bytes=settings.max_upload_bytes, guard=self.guard)
         texts = self.texts = self.form.texts
-        back = texts.html(lambda lang: f"<a class='jcmwb-back' href='?{urlencode({'lang': lang}) if lang != 'en' else ''}'>← {t('back_to_catalogue', lang)}</a>")
-        title = texts.html(lambda lang: f"<div class='jcmwb-title'>JCM_{spec.id}: {html.escape(spec.title(lang))}</div>")
-        summary = texts.html(lambda lang: f"<div class='jcmwb-hint'>{html.escape(spec.summary(lang))}</div>")
-        banner = texts.html(lambda lang: f"<div class='jcmwb-provisional-box'>{html.escape(t('provisional_banner', lang))}</div>" if spec.provisional_defaults() else "")
+        back = texts.html(
+            lambda lang: html("<a class='jcmwb-back' href='?{query}'>← {label}</a>", query=urlencode({"lang": lang}) if lang != "en" else "", label=t("back_to_catalogue", lang))
+        )
+        title = texts.html(lambda lang: html("<div class='jcmwb-title'>JCM_{id}: {title}</div>", id=spec.id, title=spec.title(lang)))
+        summary = texts.html(lambda lang: html("<div class='jcmwb-hint'>{summary}</div>", summary=spec.summary(lang)))
+        banner = texts.html(lambda lang: html("<div class='jcmwb-provisional-box'>{text}</div>", text=t("provisional_banner", lang)) if spec.provisional_defaults() else Markup())
         self.language = language_toggle(lang, lambda new: self.guard(self.set_language, new))
         header = w.VBox([w.HBox([back, self.language], layout=w.Layout(justify_content="space-between")), title, summary, banner])
         self.calculate = w.Button(button_style="primary", icon="calculator", layout=w.Layout(width="auto"))
         self.calculate.add_class("jcmwb-calculate")
         texts.bind(self.calculate, "description", lambda lang: t("calculate", lang))
         self.calculate.on_click(lambda _: self.guard(self.run))
-        self.status = w.HTML()
+        self.status = HTML()
         self.status.add_class("jcmwb-status")
         self.results = ResultsView(texts)
         self.widget = w.VBox([header, self.form.widget, w.HBox([self.calculate]), self.status, self.form.general, self.results.widget])
@@ -178,7 +194,7 @@ class MethodologyPage:
 
     def _status(self, key: str, **values: Any) -> None:
         # The class names the stage: the last one (done, fix_first, failed) ends a calculation.
-        self.status.value = f"<div class='jcmwb-hint jcmwb-status-{key}'>{html.escape(t(key, self.texts.lang, **values))}</div>"
+        self.status.value = html("<div class='jcmwb-hint jcmwb-status-{key}'>{text}</div>", key=key, text=t(key, self.texts.lang, **values))
 
     def run(self) -> None:
         """Check, calculate in the kernel, then ``jcmwb run`` for the files; show the results."""
@@ -243,7 +259,7 @@ def main(query: str | None = None) -> MethodologyPage | Landing:
     lang = params.get("lang", ["en"])[0]
     lang = lang if lang in LANGUAGES else "en"
     methodology = params.get("id", [""])[0].strip().upper()
-    display(HTML(STYLE + GUARD % settings.max_upload_bytes))
+    display_html(constant(STYLE) + html(GUARD, limit=int(settings.max_upload_bytes)))
     page: MethodologyPage | Landing
     if not methodology:
         page = Landing(lang)

@@ -11,7 +11,6 @@ the data; and the files ``jcmwb run`` wrote, to download.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from jcmwb.app.labels import html_symbol, t
+from jcmwb.app.markup import HTML, Markup, chart_text, html, join
 from jcmwb.app.session import RunFiles
 from jcmwb.app.widgets import Texts, set_options
 
@@ -46,10 +46,10 @@ def number(value: float) -> str:
     return f"{value:.4g}"
 
 
-def value_text(value: Any) -> str:
+def value_text(value: Any) -> Markup:
     if isinstance(value, dict):
-        return "; ".join(f"{html.escape(str(k))}: {number(v)}" for k, v in value.items())
-    return number(value)
+        return join("; ", [html("{key}: {value}", key=k, value=number(v)) for k, v in value.items()])
+    return html("{value}", value=number(value))
 
 
 def description(result: Result, name: str, lang: str) -> str:
@@ -58,95 +58,124 @@ def description(result: Result, name: str, lang: str) -> str:
     return item.description(lang) if item is not None else name
 
 
-def _flag(lang: str) -> str:
-    return f" <span class='jcmwb-provisional'>{t('provisional', lang)}</span>"
+def _flag(lang: str) -> Markup:
+    return html(" <span class='jcmwb-provisional'>{text}</span>", text=t("provisional", lang))
 
 
-def trace_html(result: Result, name: str, lang: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> str:
+def trace_html(result: Result, name: str, lang: str, depth: int = 0, seen: frozenset[str] = frozenset()) -> Markup:
     """How ``name`` was obtained: formula, inputs (each unfoldable in turn), source, corrections, notes."""
     node = result.nodes[name]
-    lines: list[str] = []
+    lines: list[Markup] = []
     if node.formula is not None:
-        lines.append(f"<div><span class='jcmwb-k'>{t('formula', lang)}:</span> <code>{html.escape(node.name)} = {html.escape(node.formula)}</code></div>")
+        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> <code>{name} = {formula}</code></div>", key=t("formula", lang), name=node.name, formula=node.formula))
     if node.source:
-        status = f" ({html.escape(node.status)})" if node.status else ""
-        lines.append(f"<div><span class='jcmwb-k'>{t('source_label', lang)}:</span> {html.escape(node.source)}{status}</div>")
+        status = html(" ({status})", status=node.status) if node.status else Markup()
+        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {source}{status}</div>", key=t("source_label", lang), source=node.source, status=status))
     for correction in node.corrections:
-        lines.append(f"<div><span class='jcmwb-k'>{t('correction', lang)}:</span> {html.escape(correction.describe())}</div>")
+        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {text}</div>", key=t("correction", lang), text=correction.describe()))
     for note in node.notes:
         key = "gap" if note.startswith("gap: ") else "note"
-        lines.append(f"<div><span class='jcmwb-k'>{t(key, lang)}:</span> {html.escape(note.removeprefix('gap: '))}</div>")
+        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {text}</div>", key=t(key, lang), text=note.removeprefix("gap: ")))
     if node.inputs and name not in seen and depth < 12:
         items = []
         for dep in node.inputs:
             child = result.nodes[dep]
-            head = f"<code>{html.escape(dep)}</code> {html_symbol(child.symbol)} = {value_text(child.value)} {html.escape(child.unit)}" + (_flag(lang) if child.provisional else "")
-            items.append(
-                f"<li><details><summary>{head} <span class='jcmwb-hint'>{html.escape(description(result, dep, lang))}</span></summary>"
-                f"{trace_html(result, dep, lang, depth + 1, seen | {name})}</details></li>"
+            head = html(
+                "<code>{dep}</code> {symbol} = {value} {unit}{flag}",
+                dep=dep,
+                symbol=html_symbol(child.symbol),
+                value=value_text(child.value),
+                unit=child.unit,
+                flag=_flag(lang) if child.provisional else Markup(),
             )
-        lines.append(f"<div><span class='jcmwb-k'>{t('inputs', lang)}:</span><ul>{''.join(items)}</ul></div>")
-    return f"<div class='jcmwb-trace'>{''.join(lines)}</div>"
+            items.append(
+                html(
+                    "<li><details><summary>{head} <span class='jcmwb-hint'>{description}</span></summary>{tree}</details></li>",
+                    head=head,
+                    description=description(result, dep, lang),
+                    tree=trace_html(result, dep, lang, depth + 1, seen | {name}),
+                )
+            )
+        lines.append(html("<div><span class='jcmwb-k'>{key}:</span><ul>{items}</ul></div>", key=t("inputs", lang), items=join("", items)))
+    return html("<div class='jcmwb-trace'>{lines}</div>", lines=join("", lines))
 
 
-def _row(result: Result, name: str, lang: str, css_class: str) -> str:
+def _row(result: Result, name: str, lang: str, css_class: str) -> Markup:
     node = result.nodes[name]
-    flag = _flag(lang) if node.provisional else ""
-    how = f"<details class='jcmwb-how jcmwb-how-{html.escape(name)}'><summary>{t('how', lang)}</summary>{trace_html(result, name, lang)}</details>"
-    return (
-        f"<tr class='{css_class}'><td>{html_symbol(node.symbol)}</td><td>{html.escape(description(result, name, lang))}</td>"
-        f"<td class='jcmwb-num jcmwb-value-{html.escape(name)}'>{value_text(node.value)}{flag}</td><td>{html.escape(node.unit)}</td><td>{how}</td></tr>"
+    how = html(
+        "<details class='jcmwb-how jcmwb-how-{name}'><summary>{label}</summary>{tree}</details>",
+        name=name,
+        label=t("how", lang),
+        tree=trace_html(result, name, lang),
+    )
+    return html(
+        "<tr class='{css}'><td>{symbol}</td><td>{description}</td><td class='jcmwb-num jcmwb-value-{name}'>{value}{flag}</td><td>{unit}</td><td>{how}</td></tr>",
+        css=css_class,
+        symbol=html_symbol(node.symbol),
+        description=description(result, name, lang),
+        name=name,
+        value=value_text(node.value),
+        flag=_flag(lang) if node.provisional else Markup(),
+        unit=node.unit,
+        how=how,
     )
 
 
-def _table(rows: list[str], lang: str) -> str:
-    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("col_parameter", "col_description", "col_value", "col_unit", "col_how"))
-    return f"<table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+def _table(rows: list[Markup], lang: str) -> Markup:
+    head = join("", [html("<th>{label}</th>", label=t(k, lang)) for k in ("col_parameter", "col_description", "col_value", "col_unit", "col_how")])
+    return html("<table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>", head=head, rows=join("", rows))
 
 
-def headline_html(result: Result, lang: str) -> str:
+def headline_html(result: Result, lang: str) -> Markup:
     spec, period = result.spec, result.period
     eq = spec.equations[spec.result]
+    heading = t("results_for", lang, project=period.project_id, start=period.start.isoformat(), end=period.end.isoformat(), id=spec.id, version=result.version)
     parts = [
-        f"<div class='jcmwb-hint'>{html.escape(t('results_for', lang, project=period.project_id, start=period.start.isoformat(), end=period.end.isoformat(), id=spec.id, version=result.version))}</div>",
-        f"<div class='jcmwb-headline'>{html_symbol(eq.symbol)} = <b class='jcmwb-er'>{number(result.er)}</b> {html.escape(eq.unit)}</div>",
+        html("<div class='jcmwb-hint'>{text}</div>", text=heading),
+        html("<div class='jcmwb-headline'>{symbol} = <b class='jcmwb-er'>{value}</b> {unit}</div>", symbol=html_symbol(eq.symbol), value=number(result.er), unit=eq.unit),
     ]
     others = [n for n in ("RE_p", "PE_p") if n in result.nodes and n != spec.result]
     if others:
-        parts.append("<div class='jcmwb-subline'>" + " &nbsp; ".join(f"{html_symbol(result.nodes[n].symbol)} = <b>{number(result.values[n])}</b> {html.escape(result.nodes[n].unit)}" for n in others) + "</div>")
+        values = [
+            html("{symbol} = <b>{value}</b> {unit}", symbol=html_symbol(result.nodes[n].symbol), value=number(result.values[n]), unit=result.nodes[n].unit) for n in others
+        ]
+        parts.append(html("<div class='jcmwb-subline'>{values}</div>", values=join(" &nbsp; ", values)))
     if result.provisional:
-        parts.append(f"<div class='jcmwb-provisional-box'>{html.escape(t('uses_provisional', lang, names=', '.join(result.provisional)))}</div>")
-    return "".join(parts)
+        parts.append(html("<div class='jcmwb-provisional-box'>{text}</div>", text=t("uses_provisional", lang, names=", ".join(result.provisional))))
+    return join("", parts)
 
 
-def values_html(result: Result, lang: str) -> str:
+def values_html(result: Result, lang: str) -> Markup:
     spec = result.spec
     names = [n for block in BLOCK_ORDER for n in spec.equations if spec.equations[n].block == block and n in result.nodes]
     names += [n for n in spec.order if n not in names]
     rows = [_row(result, n, lang, "jcmwb-result-row" if n == spec.result else "") for n in names]
-    return f"<h4>{t('calculated_values', lang)}</h4>" + _table(rows, lang)
+    return html("<h4>{title}</h4>{table}", title=t("calculated_values", lang), table=_table(rows, lang))
 
 
-def inputs_html(result: Result, lang: str) -> str:
+def inputs_html(result: Result, lang: str) -> Markup:
     spec = result.spec
     names = [n for n in spec.parameters if n in result.nodes]
     rows = [_row(result, n, lang, "jcmwb-provisional-row" if result.nodes[n].provisional else "") for n in names]
-    return f"<h4>{t('input_values', lang)}</h4>" + _table(rows, lang)
+    return html("<h4>{title}</h4>{table}", title=t("input_values", lang), table=_table(rows, lang))
 
 
-def quality_html(result: Result, lang: str) -> str:
-    parts = [f"<h4>{t('data_quality', lang)}</h4>"]
+def quality_html(result: Result, lang: str) -> Markup:
+    parts = [html("<h4>{title}</h4>", title=t("data_quality", lang))]
     gaps = [(name, g) for name, d in result.monitored.items() for g in d.gaps]
     if gaps:
-        items = "".join(f"<li>{html_symbol(result.spec.parameters[n].symbol)}: {html.escape(g.describe())}</li>" for n, g in gaps)
-        parts.append(f"<div class='jcmwb-gaps'>{t('gaps_found', lang, n=len(gaps))}<ul>{items}</ul></div>")
+        items = join("", [html("<li>{symbol}: {text}</li>", symbol=html_symbol(result.spec.parameters[n].symbol), text=g.describe()) for n, g in gaps])
+        parts.append(html("<div class='jcmwb-gaps'>{text}<ul>{items}</ul></div>", text=t("gaps_found", lang, n=len(gaps)), items=items))
     else:
-        parts.append(f"<div class='jcmwb-gaps'>{t('no_gaps', lang)}</div>")
+        parts.append(html("<div class='jcmwb-gaps'>{text}</div>", text=t("no_gaps", lang)))
     for key, items in (("corrections", [c.describe() for c in result.corrections]), ("warnings", result.warnings), ("notes", result.notes)):
         if items:
-            css = " class='jcmwb-warning'" if key == "warnings" else ""
-            parts.append(f"<div{css}><b>{t(key, lang)}</b><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul></div>")
-    return "".join(parts)
+            listed = join("", [html("<li>{item}</li>", item=i) for i in items])
+            if key == "warnings":
+                parts.append(html("<div class='jcmwb-warning'><b>{title}</b><ul>{items}</ul></div>", title=t(key, lang), items=listed))
+            else:
+                parts.append(html("<div><b>{title}</b><ul>{items}</ul></div>", title=t(key, lang), items=listed))
+    return join("", parts)
 
 
 def _data_uri(path: Path) -> str:
@@ -154,7 +183,7 @@ def _data_uri(path: Path) -> str:
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def downloads_html(files: RunFiles, period_file: Path, lang: str) -> str:
+def downloads_html(files: RunFiles, period_file: Path, lang: str) -> Markup:
     """Links carrying the files themselves, so nothing is served from the work folder."""
     from jcmwb.runner import display_path
 
@@ -164,11 +193,19 @@ def downloads_html(files: RunFiles, period_file: Path, lang: str) -> str:
         ("period", period_file, t("download_period", lang, name=period_file.name)),
         ("report", files.file("report.html"), t("download_report", lang)),
     ]
-    items = "".join(
-        f"<li><a class='jcmwb-download jcmwb-download-{key}' download='{html.escape(path.name)}' href='{_data_uri(path)}'>{html.escape(label)}</a></li>" for key, path, label in links if path.exists()
+    # The file name is escaped for its attribute; the data URI is base64 and a fixed MIME type.
+    items = join(
+        "",
+        [
+            html("<li><a class='jcmwb-download jcmwb-download-{key}' download='{name}' href='{uri}'>{label}</a></li>", key=key, name=path.name, uri=_data_uri(path), label=label)
+            for key, path, label in links
+            if path.exists()
+        ],
     )
     folder = display_path(files.out_dir.parent) if files.out_dir else ""
-    return f"<h4>{t('downloads', lang)}</h4><ul>{items}</ul><div class='jcmwb-hint'>{html.escape(t('downloads_note', lang, folder=folder))}</div>"
+    return html(
+        "<h4>{title}</h4><ul>{items}</ul><div class='jcmwb-hint'>{note}</div>", title=t("downloads", lang), items=items, note=t("downloads_note", lang, folder=folder)
+    )
 
 
 def chart_parameters(result: Result) -> list[str]:
@@ -199,26 +236,30 @@ def monthly_chart(result: Result, name: str, lang: str) -> bytes:
     fig = Figure(figsize=(9.5, 6.2), dpi=100)
     top, bottom = fig.subplots(2, 1, sharex=True)
     base = [0.0] * len(months)
+    bars, labels = [], []
     for point, pdata in series.points.items():
         heights = [pdata.monthly.get(m, 0.0) for m in months]
-        top.bar(months, heights, bottom=base, label=point)
+        bars.append(top.bar(months, heights, bottom=base))
+        # A point id is the user's text: shown literally (no mathtext), and given to the legend
+        # explicitly, since a label of its own beginning with "_" would be left out.
+        labels.append(chart_text(point))
         base = [b + h for b, h in zip(base, heights)]
     unit = param.unit.removesuffix("/p")
     symbol = plain_symbol(param.symbol)
-    top.set_title(t("chart_top", lang, symbol=symbol), fontsize=10)
-    top.set_ylabel(f"{unit} / month")
-    top.legend(fontsize=8)
+    top.set_title(chart_text(t("chart_top", lang, symbol=symbol)), fontsize=10)
+    top.set_ylabel(chart_text(f"{unit} / month"))
+    top.legend(bars, labels, fontsize=8)
     eq = spec.equations[spec.result]
     total = sum(base)
     result_symbol = plain_symbol(eq.symbol)
     if total > 0:
         shares = [b / total * result.er for b in base]
         bottom.bar(months, shares, color="#2e7d32")
-    bottom.set_title(t("chart_bottom", lang, result=result_symbol), fontsize=10)
-    bottom.set_ylabel(f"{eq.unit.removesuffix('/p')} / month")
+    bottom.set_title(chart_text(t("chart_bottom", lang, result=result_symbol)), fontsize=10)
+    bottom.set_ylabel(chart_text(f"{eq.unit.removesuffix('/p')} / month"))
     bottom.tick_params(axis="x", labelrotation=45)
     note = t("chart_note", lang, result=result_symbol, total=number(result.er), unit=eq.unit, symbol=symbol)
-    fig.text(0.01, 0.005, note, fontsize=8, wrap=True, va="bottom", color="#8a4b00")
+    fig.text(0.01, 0.005, chart_text(note), fontsize=8, wrap=True, va="bottom", color="#8a4b00")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
@@ -234,18 +275,18 @@ class ResultsView:
         self.files: RunFiles | None = None
         self.period_file: Path | None = None
         self.title = texts.word("sec_results", "jcmwb-section")
-        self.headline = w.HTML()
-        self.values = w.HTML()
-        self.inputs = w.HTML()
+        self.headline = HTML()
+        self.values = HTML()
+        self.inputs = HTML()
         self.chart_choice = w.Dropdown(layout=w.Layout(width="32em"))
         self.chart_choice.add_class("jcmwb-chart-choice")
         self.chart_choice.observe(lambda _: self._draw_chart(), "value")
-        self.chart_label = w.HTML()
+        self.chart_label = HTML()
         self.chart = w.Image(format="png")
         self.chart.add_class("jcmwb-chart")
-        self.chart_note = w.HTML()
-        self.quality = w.HTML()
-        self.downloads = w.HTML()
+        self.chart_note = HTML()
+        self.quality = HTML()
+        self.downloads = HTML()
         self.widget = w.VBox(
             [self.title, self.headline, self.values, self.chart_label, self.chart_choice, self.chart_note, self.chart, self.quality, self.inputs, self.downloads],
             layout=w.Layout(display="none"),
@@ -270,7 +311,7 @@ class ResultsView:
         self.inputs.value = inputs_html(result, lang)
         self.quality.value = quality_html(result, lang)
         self.downloads.value = downloads_html(self.files, self.period_file, lang)
-        self.chart_label.value = f"<h4>{t('chart', lang)}</h4>"
+        self.chart_label.value = html("<h4>{title}</h4>", title=t("chart", lang))
         names = chart_parameters(result)
         options = [(f"{n}: {result.spec.parameters[n].description(lang)}", n) for n in names]
         self.chart_choice.layout.display = None if len(options) > 1 else "none"
@@ -283,7 +324,7 @@ class ResultsView:
             return
         name = self.chart_choice.value
         if not name:
-            self.chart_note.value = f"<div class='jcmwb-hint'>{t('chart_none', lang)}</div>"
+            self.chart_note.value = html("<div class='jcmwb-hint'>{text}</div>", text=t("chart_none", lang))
             self.chart.layout.display = "none"
             return
         # Said under the chart as well as on it: the monthly split is a reading aid only.
@@ -291,7 +332,7 @@ class ResultsView:
 
         eq = result.spec.equations[result.spec.result]
         note = t("chart_note", lang, result=plain_symbol(eq.symbol), total=number(result.er), unit=eq.unit, symbol=plain_symbol(result.spec.parameters[name].symbol))
-        self.chart_note.value = f"<div class='jcmwb-warning jcmwb-chart-note'>{html.escape(note)}</div>"
+        self.chart_note.value = html("<div class='jcmwb-warning jcmwb-chart-note'>{note}</div>", note=note)
         self.chart.layout.display = None
         self.chart.value = monthly_chart(result, name, lang)
 

@@ -11,9 +11,18 @@ Server settings and why:
 - ``127.0.0.1`` only, and exactly the port asked for (no silent move to another port);
 - tracebacks are never sent to the browser (``show_tracebacks=False``); the app itself
   turns every error into a plain message next to the field it concerns;
-- kernels idle for ``cull_idle`` seconds whose page is gone are culled every
-  ``cull_interval`` seconds (a page left open keeps its kernel, so typed inputs survive;
-  Voila shuts the kernel of a page that is closed normally at once);
+- one kernel per open page, and no more than ``max_kernels``: a further page gets a "busy,
+  retry in a minute" page (HTTP 503) rather than a kernel, so memory stays bounded;
+- the kernel of a closed page is shut down at once: Voila's page asks for it on
+  ``beforeunload``, and the server accepts that request because the page handler issues
+  the ``_xsrf`` cookie whose token the request must carry. The XSRF check is kept, not
+  disabled: bound to 127.0.0.1 the server is still reachable from any site open in the
+  user's browser, and the token is what tells the app's page from such a site (details in
+  ``jcmwb.app.kernels``);
+- every ``cull_interval`` seconds, kernels are culled: one whose page never connected its
+  websocket after ``cull_unconnected`` seconds (a page fetched without a browser), one
+  whose page lost its connection after ``cull_idle`` seconds idle (a page left open and
+  connected keeps its kernel, so typed inputs survive; a laptop that slept gets its page back);
 - building a page may take ``render_timeout`` seconds, a calculation ``timeout`` seconds;
 - the upload widget sends a file over the kernel websocket in one message, so the
   websocket accepts messages up to the upload limit plus a margin; a larger file is
@@ -56,8 +65,10 @@ class AppSettings:
 
     port: int = 8866
     max_upload_mb: int = 200
+    max_kernels: int = 8
     cull_idle: int = 1800
-    cull_interval: int = 120
+    cull_unconnected: int = 60
+    cull_interval: int = 30
     render_timeout: int = 120
     timeout: int = 600
     work: Path = field(default_factory=_default_work)
@@ -113,6 +124,9 @@ def voila_config(settings: AppSettings) -> Config:
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.theme = "light"
     config.VoilaConfiguration.file_allowlist = []
+    config.VoilaConfiguration.multi_kernel_manager_class = "jcmwb.app.kernels.AppKernelManager"
+    config.AppKernelManager.max_kernels = settings.max_kernels
+    config.AppKernelManager.cull_unconnected = settings.cull_unconnected
     config.MappingKernelManager.cull_idle_timeout = settings.cull_idle
     config.MappingKernelManager.cull_interval = settings.cull_interval
     config.MappingKernelManager.cull_connected = False
@@ -126,14 +140,14 @@ def _stop(signum: int, frame: object) -> None:
 
 def launch() -> None:
     """The server process (``python -m jcmwb.app.server``): Voila on the app notebook."""
-    from voila.app import Voila
+    from jcmwb.app.kernels import AppVoila
 
     # Voila shuts its kernels down when interrupted. A process started in the background
     # inherits an ignored SIGINT, and SIGTERM would end it at once, leaving the kernels
     # running: both signals are made an interruption.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    Voila.launch_instance(argv=[str(NOTEBOOK)], config=voila_config(AppSettings.from_environment()))
+    AppVoila.launch_instance(argv=[str(NOTEBOOK)], config=voila_config(AppSettings.from_environment()))
 
 
 def port_free(port: int) -> bool:
@@ -161,7 +175,7 @@ def serve(settings: AppSettings) -> int:
     process = start(settings)
     signal.signal(signal.SIGTERM, _stop)  # stopping `jcmwb app` stops the server (and its kernels) too
     print(f"jcmwb app: {settings.url} (the methodology catalogue); a methodology at {settings.url}?id=TH_AM001 (add &lang=ja for Japanese)", flush=True)
-    print(f"uploads up to {settings.max_upload_mb} MB; inputs and outputs kept in {settings.work}; Ctrl-C stops the app", flush=True)
+    print(f"uploads up to {settings.max_upload_mb} MB; at most {settings.max_kernels} pages open at once; inputs and outputs kept in {settings.work}; Ctrl-C stops the app", flush=True)
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -12,9 +12,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from jcmwb.app.labels import t
+from jcmwb.app.labels import t, t_html
+from jcmwb.app.markup import HTML, Markup, html, join
 
-TextFn = Callable[[str], str]
+TextFn = Callable[[str], str]  # a text of the page in a language (Markup for an HTML widget's value)
 
 
 def css(*parts: str) -> str:
@@ -41,15 +42,16 @@ class Texts:
             setattr(widget, attribute, make(self.lang))
         return widget
 
-    def html(self, make: TextFn, *classes: str) -> w.HTML:
-        widget = w.HTML()
+    def html(self, make: Callable[[str], Markup], *classes: str) -> HTML:
+        """An HTML widget whose markup (``make(lang)``, built with ``jcmwb.app.markup.html``) follows the language."""
+        widget = HTML()
         for name in classes:
             widget.add_class(name)
         return self.bind(widget, "value", make)  # type: ignore[return-value]
 
-    def word(self, key: str, *classes: str, **values: Any) -> w.HTML:
-        """An HTML widget showing the app's word ``key``."""
-        return self.html(lambda lang: t(key, lang, **values), *classes)
+    def word(self, key: str, *classes: str, **values: Any) -> HTML:
+        """An HTML widget showing the app's word ``key`` (values escaped)."""
+        return self.html(lambda lang: t_html(key, lang, **values), *classes)
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -84,10 +86,10 @@ class Slots:
     """Message slots: one HTML widget per key of the monitoring-period file, shown under its field."""
 
     def __init__(self) -> None:
-        self.widgets: dict[str, w.HTML] = {}
+        self.widgets: dict[str, HTML] = {}
 
-    def make(self, key: str) -> w.HTML:
-        slot = w.HTML(layout=w.Layout(display="none"))
+    def make(self, key: str) -> HTML:
+        slot = HTML(layout=w.Layout(display="none"))
         slot.add_class("jcmwb-msg")
         slot.add_class(css("msg", *key.split(".")) if key else "jcmwb-msg-general")
         self.widgets[key] = slot
@@ -103,14 +105,13 @@ class Slots:
         self.widgets[key].layout.display = "none"
 
     def show(self, key: str, texts: list[str], level: str = "error") -> None:
-        import html
-
+        """Show messages under a field; they are text (they may quote an input), never markup."""
         slot = self.widgets[key]
-        slot.value = "".join(f"<div class='jcmwb-{level}'>{html.escape(text)}</div>" for text in texts)
+        slot.value = join("", [html("<div class='jcmwb-{level}'>{text}</div>", level=level, text=text) for text in texts])
         slot.layout.display = None
 
 
-def labelled(label: w.Widget, control: w.Widget | None, slot: w.HTML | None, *, hint: w.Widget | None = None, cls: str = "") -> w.VBox:
+def labelled(label: w.Widget, control: w.Widget | None, slot: HTML | None, *, hint: w.Widget | None = None, cls: str = "") -> w.VBox:
     """A field: its label (with unit and description), the control, a hint, its message slot."""
     children = [label] + ([control] if control is not None else []) + ([hint] if hint is not None else []) + ([slot] if slot is not None else [])
     box = w.VBox(children)
@@ -149,8 +150,9 @@ class MemberValues:
         for member in members:
             field = text_input(css(self.cls.removeprefix("jcmwb-"), member), value=keep.get(member, self.default), width=self.width)
             self.inputs[member] = field
-            label = w.HTML(layout=w.Layout(width="16em"))
-            self.texts.bind(label, "value", lambda lang, m=member: t(self.label_key, lang, member=m))
+            label = HTML(layout=w.Layout(width="16em"))
+            # The member is a point id from the user's file: escaped like every input text.
+            self.texts.bind(label, "value", lambda lang, m=member: t_html(self.label_key, lang, member=m))
             rows.append(w.HBox([label, field]))
         self.box.children = rows
 
@@ -178,9 +180,9 @@ class MonthlyGrid:
         if not months or not points:
             self.box.children = []
             return
-        children: list[w.Widget] = [w.HTML("")] + [w.HTML(f"<b>{p}</b>") for p in points]
+        children: list[w.Widget] = [HTML()] + [HTML(value=html("<b>{point}</b>", point=p)) for p in points]
         for month in months:
-            children.append(w.HTML(month))
+            children.append(HTML(value=html("{month}", month=month)))
             for point in points:
                 cell = w.Text(value=old.get((month, point), ""), layout=w.Layout(width="auto"))
                 cell.add_class(css(self.cls.removeprefix("jcmwb-"), month, point))
