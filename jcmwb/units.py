@@ -15,12 +15,20 @@ import pint
 
 from jcmwb.errors import UnitError
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+# Redefinitions are allowed, silently, for the calorie below only: every other name is new.
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+# The calorie is the International Table calorie, 4.1868 J (so kcal = 4.1868 kJ), not pint's
+# default thermochemical calorie (4.184 J): the energy statistics (IEA, UN) and the IPCC
+# Guidelines that kcal-based net calorific values come from use it, and so does toe (10^7
+# kcal_IT = 41.868 GJ), so kcal/kg and toe agree. A 3300 kcal/kg coal is 13.81644 GJ/t, not
+# 13.8072. The thermochemical calorie stays available by its own name, cal_th.
+ureg.define("calorie = 4.1868 * joule = cal = IT_calorie")
+ureg.define("thermochemical_calorie = 4.184 * joule = cal_th")
 ureg.define("tCO2 = [emission] = _ = t_CO2")  # no separate symbol: messages print tCO2, not t_CO2
 ureg.define("kgCO2 = 1e-3 * tCO2")
 ureg.define("gCO2 = 1e-6 * tCO2")
 ureg.define("tCO2e = tCO2")
-ureg.define("toe = 41.868 * GJ")
+ureg.define("toe = 1e7 * kcal")  # 41.868 GJ: the tonne of oil equivalent in International Table kcal
 ureg.define("Nm3 = m ** 3")
 ureg.define("USRt = 12000 * Btu_it / hour = US_refrigeration_ton")  # NIST SP 811: 12 000 Btu_IT/h
 Quantity = ureg.Quantity

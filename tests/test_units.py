@@ -65,3 +65,14 @@ def test_wrong_dimension_is_a_unit_error():
     with pytest.raises(UnitError) as info:
         factor("tCO2", "MWh", where="column unit", file="d.csv")
     assert info.value.line() == "d.csv: column unit: unit of the wrong dimension; expected a unit convertible to MWh, found 'tCO2'"
+
+
+def test_the_calorie_is_the_international_table_calorie():
+    """kcal-based NCVs (energy statistics, IPCC) use the International Table calorie, 4.1868 J;
+    toe is 10^7 of them; the thermochemical calorie (4.184 J) keeps its own name (issue 14)."""
+    assert factor("cal", "J") == pytest.approx(4.1868, rel=1e-15)
+    assert factor("kcal/kg", "GJ/t") == pytest.approx(0.0041868, rel=1e-15)  # 3300 kcal/kg = 13.81644 GJ/t
+    assert factor("toe", "kcal") == pytest.approx(1e7, rel=1e-15)
+    assert factor("toe", "GJ") == pytest.approx(41.868, rel=1e-15)
+    assert factor("cal_th", "J") == pytest.approx(4.184, rel=1e-15)
+    assert factor("Btu_it", "J") == pytest.approx(1055.05585262, rel=1e-12)  # USRt's Btu is untouched
