@@ -54,12 +54,30 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 # -- check ----------------------------------------------------------------------------------
+def _first_lines(path: Path) -> list[str] | None:
+    """The first non-blank, non-comment lines of a YAML file; None when it cannot be read as
+    UTF-8 text (a folder named x.yaml, a FIFO, a device, bad bytes, no permission).
+
+    Only a regular file is opened, without blocking, and only its first 4 kB are read.
+    """
+    import codecs
+
+    if not path.is_file():  # follows links; a FIFO is never opened here
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            # Incremental: a character cut at the 4 kB boundary is not a decoding error.
+            text = codecs.getincrementaldecoder("utf-8-sig")().decode(handle.read(4096), final=False)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
 def _is_period_file(path: Path) -> bool:
     """A monitoring-period file starts with ``methodology:``; a spec (any name) with other keys."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            head = [line for line in handle.read(4096).splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    except (OSError, UnicodeDecodeError):
+    head = _first_lines(path)
+    if head is None:
         return True  # the period loader names the problem
     return not head or head[0].startswith("methodology:")
 
@@ -107,14 +125,18 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 # -- batch ----------------------------------------------------------------------------------
 def period_files(folder: Path) -> list[Path]:
-    """Monitoring-period files below ``folder``: YAML files whose first key is ``methodology``."""
+    """Monitoring-period files below ``folder``: YAML files whose first key is ``methodology``.
+
+    A ``.yaml`` that cannot be read as text (not UTF-8, a folder or FIFO named x.yaml, no
+    permission) is listed too: it may be a period file, and its run reports why it is not
+    one, as that period's error, while the others run. Hidden folders below ``folder`` are skipped.
+    """
     found = []
     for path in sorted(folder.rglob("*.yaml")):
-        if any(part.startswith(".") for part in path.parts):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        with open(path, encoding="utf-8") as handle:
-            head = [line for line in handle.read(4096).splitlines() if line.strip() and not line.lstrip().startswith("#")]
-        if head and head[0].startswith("methodology:"):
+        head = _first_lines(path)
+        if head is None or (head and head[0].startswith("methodology:")):
             found.append(path)
     return found
 
@@ -128,6 +150,8 @@ def _batch_one(path: str, reports: str | None = None) -> tuple[str, str, str]:
         return ("ok", path, f"{spec.result} = {_fmt(outcome.er)} {spec.equations[spec.result].unit} -> {display_path(outcome.out_dir)}/")
     except JcmwbError as exc:
         return ("error", path, exc.line())
+    except Exception as exc:  # a bug on one input must not stop the other periods: reported, counted as failed
+        return ("error", path, f"internal error ({type(exc).__name__}: {exc}); please report it with this file")
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -142,9 +166,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     failures = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_batch_one, str(f), args.reports) for f in files]
+        futures = {pool.submit(_batch_one, str(f), args.reports): str(f) for f in files}
         for done, future in enumerate(as_completed(futures), start=1):
-            status, path, message = future.result()
+            try:
+                status, path, message = future.result()
+            except Exception as exc:  # the worker process itself died (killed, out of memory)
+                status, path, message = "error", futures[future], f"the process running it stopped ({type(exc).__name__}: {exc})"
             failures += status != "ok"
             bar = ("#" * (20 * done // len(files))).ljust(20)
             print(f"[{bar}] {done}/{len(files)} {'ok   ' if status == 'ok' else 'ERROR'} {path}: {message}", flush=True)

@@ -212,10 +212,11 @@ def _resolve_fixed(spec: Spec, period: MonitoringPeriod, members: dict[str, list
 class _Model:
     """Evaluates the spec's equations on given values (used for the result and for sensitivities)."""
 
-    def __init__(self, spec: Spec, indices: dict[str, list[str]]) -> None:
+    def __init__(self, spec: Spec, indices: dict[str, list[str]], file: str | None = None) -> None:
         self.spec = spec
         self.indices = indices
         self.symbols = spec.symbols()
+        self.file = file  # the monitoring-period file, named when a value overflows
 
     def evaluate(self, inputs: Mapping[str, Any], *, rounding: bool = True) -> tuple[dict[str, Any], dict[str, float]]:
         values = dict(inputs)
@@ -223,14 +224,39 @@ class _Model:
         for name in self.spec.order:
             eq = self.spec.equations[name]
             if eq.index:
-                values[name] = {
-                    m: eq.formula.evaluate(values, self.symbols, self.indices, eq.unit, {eq.index: m}) for m in self.indices.get(eq.index, [])
-                }
+                values[name] = {m: self._finite(name, values, {eq.index: m}) for m in self.indices.get(eq.index, [])}
                 continue
-            raw = eq.formula.evaluate(values, self.symbols, self.indices, eq.unit)
+            raw = self._finite(name, values)
             unrounded[name] = raw
             values[name] = finish(raw, eq.rounding, eq.floor_at_zero) if rounding else raw
         return values, unrounded
+
+    def _finite(self, name: str, values: Mapping[str, Any], binding: dict[str, str] | None = None) -> float:
+        """One equation's value, checked finite: inputs that are each finite can still overflow
+        (1.7e308 + 1.7e308), and infinity must not reach rounding, the sheet or the credits."""
+        eq = self.spec.equations[name]
+        try:
+            raw = eq.formula.evaluate(values, self.symbols, self.indices, eq.unit, binding)
+        except OverflowError:  # floor(), helpers or int conversion of an infinite intermediate
+            raw = math.inf
+        if math.isfinite(raw):
+            return raw
+        shown = []
+        for used in sorted(eq.formula.names & set(values)):
+            value = values[used]
+            if isinstance(value, Mapping) and value:
+                member, largest = max(value.items(), key=lambda kv: abs(kv[1]))
+                shown.append(f"{used} up to {largest:.6g} (at {member})")
+            elif not isinstance(value, Mapping):
+                shown.append(f"{used} = {value:.6g}")
+        at = f" for {', '.join(f'{k} = {v}' for k, v in binding.items())}" if binding else ""
+        raise InputError(
+            f"{name}{at} is not a finite number: the calculation overflows",
+            file=self.file,
+            where=f"equation {name} = {eq.formula.text}",
+            expected=f"inputs whose {name} stays below 1.8e308 {eq.unit}",
+            found=", ".join(shown) or "no inputs",
+        )
 
 
 def finish(raw: float, rounding: str, floor_at_zero: bool) -> float:
@@ -309,7 +335,7 @@ def calculate(source: str | Path | Mapping[str, Any] | MonitoringPeriod, *, base
     _check_version(period)  # after the defaults: a default changing inside the period is the more specific message
 
     raw_totals = {name: {p: round(d.total, MONITORED_DECIMALS) for p, d in series.points.items()} for name, series in data.items()}
-    model = _Model(spec, indices)
+    model = _Model(spec, indices, file=str(period.path) if period.path else None)
 
     def monitored_values(totals: dict[str, dict[str, float]]) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -25,12 +25,21 @@ file and in the period file must agree.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
+import math
+import os
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jcmwb.errors import DataError
+from jcmwb.files import MB, decode_utf8, read_input, size_text
 from jcmwb.period import MonitoredInput, MonitoringPeriod
 from jcmwb.spec import Parameter
 from jcmwb.units import factor, parse_unit, plausible_max, strip_period
@@ -88,6 +97,16 @@ class MonitoredData:
         return [g for p in self.points.values() for g in p.gaps]
 
 
+# A monitoring data file is at most this large (1-minute data of 10 points for a year is about
+# 150 MB as CSV); JCMWB_MAX_DATA_MB overrides it. An .xlsx may unpack to _XLSX_UNPACK_FACTOR times it.
+MAX_DATA_MB = 256
+_XLSX_UNPACK_FACTOR = 4
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # OLE/CDF compound file: encrypted OOXML, or .xls
+# Interval data: the shortest interval, and how many intervals per point a period may have
+# (1-minute data over a year are 525,600); see _check_intervals.
+MIN_INTERVAL = pd.Timedelta(seconds=1)
+MAX_INTERVALS = 1_000_000
+
 _COLUMNS = {
     "interval": ("timestamp", "point", "value"),
     "register": ("timestamp", "point", "reading"),
@@ -96,18 +115,72 @@ _COLUMNS = {
 }
 
 
-def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, int]:
-    """Read a data file as text; returns the frame and the file row number of its first data row."""
-    if not path.exists():
-        raise DataError("data file not found", file=str(path))
+def _max_data_bytes() -> int:
+    """The largest data file read, in bytes: MAX_DATA_MB, or the environment's JCMWB_MAX_DATA_MB."""
+    text = os.environ.get("JCMWB_MAX_DATA_MB", "").strip()
+    try:
+        megabytes = float(text) if text else MAX_DATA_MB
+    except ValueError:
+        megabytes = MAX_DATA_MB
+    return int(megabytes * MB) if math.isfinite(megabytes) and megabytes > 0 else int(MAX_DATA_MB * MB)
+
+
+def _workbook_bytes(data: bytes, path: Path, limit: int) -> None:
+    """Refuse what is no readable .xlsx before a reader sees it, each with its own message.
+
+    An .xlsx is a ZIP container. An encrypted (password-protected) one is an OLE compound
+    file holding an ``EncryptedPackage`` stream, which the readers report as a missing
+    import or a bad ZIP; an old .xls renamed .xlsx is an OLE file without it.
+    """
+    file = str(path)
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise DataError(
+                "encrypted or password-protected workbook",
+                file=file,
+                expected="an .xlsx without a password (open it in Excel, remove the password under File > Info > Protect Workbook, save), or a CSV",
+                found="an encrypted workbook",
+            )
+        raise DataError("not an .xlsx workbook", file=file, expected="an Excel 2007+ .xlsx (save it as .xlsx), or a CSV", found="an Excel 97-2003 (.xls) or other OLE file")
+    if not data.startswith(b"PK\x03\x04"):
+        raise DataError("not an .xlsx workbook", file=file, expected="an Excel .xlsx file (a ZIP container), or a CSV", found=f"a file starting with {data[:8]!r}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataError("damaged .xlsx workbook", file=file, expected="a complete .xlsx file", found=f"a broken ZIP container ({exc})") from exc
+    # A few kB of ZIP can unpack to gigabytes: the unpacked size is bounded like a CSV's.
+    if unpacked > _XLSX_UNPACK_FACTOR * limit:
+        raise DataError(
+            "workbook too large once unpacked",
+            file=file,
+            expected=f"at most {size_text(_XLSX_UNPACK_FACTOR * limit)} unpacked",
+            found=size_text(unpacked),
+        )
+
+
+def _read_table(path: Path, fmt: str, named_by: tuple[str, str] | None = None) -> tuple[pd.DataFrame, int]:
+    """Read a data file as text; returns the frame and the file row number of its first data row.
+
+    Only regular files are read, at most JCMWB_MAX_DATA_MB (default MAX_DATA_MB) each: a FIFO or
+    ``/dev/zero`` would otherwise hang the run, and a folder or device is refused by name.
+    ``named_by`` (file, key) is the setting that names the file, named when the file itself is wrong.
+    """
     suffix = path.suffix.lower()
+    supported = suffix in (".csv", ".txt", ".xlsx", ".xlsm")
+    if not supported and path.is_file():
+        raise DataError("unsupported data file type", file=str(path), expected=".csv or .xlsx", found=repr(suffix))
+    limit = _max_data_bytes()
+    data = read_input(path, limit=limit, error=DataError, what="data file", named_by=named_by)  # names a folder, FIFO or device as such
+    if not supported:
+        raise DataError("unsupported data file type", file=str(path), expected=".csv or .xlsx", found=repr(suffix))
     try:
         if suffix in (".csv", ".txt"):
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-        elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, sheet_name=0)
+            text = decode_utf8(data, file=str(path), error=DataError)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
         else:
-            raise DataError("unsupported data file type", file=str(path), expected=".csv or .xlsx", found=repr(suffix))
+            _workbook_bytes(data, path, limit)
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, sheet_name=0, engine="openpyxl")
     except DataError:
         raise
     except Exception as exc:  # pandas raises many parser error types
@@ -136,12 +209,20 @@ def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, int]:
 
 
 def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna()
+    """A column as finite numbers; the first row that is not one is refused by number.
+
+    The one gate for numbers from data files: text that is no number ('n/a'), and numbers
+    that are not finite ('nan', 'inf', 'Infinity', '1e400'), which pandas parses gladly.
+    """
+    values = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    bad = ~values.map(math.isfinite).astype(bool)
     if bad.any():
         first = frame.loc[bad].iloc[0]
-        raise DataError("not a number", file=file, where=f"row {first['row']}, column {column}", expected="a number", found=repr(first[column]))
-    return values.astype(float)
+        where = f"row {first['row']}, column {column}"
+        if pd.isna(values.loc[bad].iloc[0]) and str(first[column]).strip().lower().lstrip("+-") not in ("nan", "na"):
+            raise DataError("not a number", file=file, where=where, expected="a number", found=repr(first[column]))
+        raise DataError("not a finite number", file=file, where=where, expected="a finite number", found=repr(first[column]))
+    return values
 
 
 def _unit_factor(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, file: str) -> tuple[pd.Series, str]:
@@ -268,13 +349,25 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     if item.interval:
         try:
             step = pd.Timedelta(item.interval)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise DataError("bad interval", file=str(period.path), where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval)) from exc
+        if pd.isna(step):  # 'nan' and 'NaT' parse, to no duration at all
+            raise DataError("bad interval", file=str(period.path), where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval))
     else:
         diffs = frame.sort_values(["point", "ts"]).groupby("point")["ts"].diff().dropna()
         if diffs.empty:
             raise DataError("cannot tell the interval from one value per point", file=file, expected=f"several values per point, or interval: in monitored.{item.name}")
         step = diffs.mode().iloc[0]
+        if step < MIN_INTERVAL:
+            row = frame.loc[diffs[diffs == step].index[0], "row"]
+            raise DataError(
+                "timestamps less than 1 second apart",
+                file=file,
+                where=f"row {row}, column timestamp",
+                expected=f"interval data at least {MIN_INTERVAL.total_seconds():g} s apart (or interval: in monitored.{item.name})",
+                found=f"{step.total_seconds():g} seconds after the point's previous timestamp",
+            )
+    _check_intervals(step, frame, item, period, file)
     label = _step_label(step)
     # A value stamped between grid points would count in the total and leave its interval
     # "missing" too (and a conservative fill would then count it twice): refuse it.
@@ -445,13 +538,42 @@ def _daily(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: 
     return data
 
 
+def _check_intervals(step: pd.Timedelta, frame: pd.DataFrame, item: MonitoredInput, period: MonitoringPeriod, file: str) -> None:
+    """Refuse an interval below MIN_INTERVAL, or one that cuts the period into more intervals than
+    the data can account for: ``interval: 1ns`` over a year asked numpy for 224 PiB of timestamps.
+
+    The period may hold at most MAX_INTERVALS intervals per point, or twice as many as the file
+    has rows if that is more: data with most intervals missing stay possible (each gap is
+    reported), and the work stays proportional to the file.
+    """
+    given = bool(item.interval)
+    place = (str(period.path) if period.path else "<monitoring period>", f"monitored.{item.name}.interval") if given else (file, "column timestamp")
+    found = repr(item.interval) if given else f"{_step_label(step)} (the most common step between timestamps)"
+    if step < MIN_INTERVAL:
+        raise DataError("interval out of range", file=place[0], where=place[1], expected=f"a positive interval of at least {MIN_INTERVAL.total_seconds():g} s (e.g. 15min, 1h)", found=found)
+    span = pd.Timestamp(period.end) + pd.Timedelta(days=1) - pd.Timestamp(period.start)
+    count = -(-span // step)  # intervals starting inside the period
+    allowed = max(MAX_INTERVALS, 2 * len(frame))
+    if count > allowed:
+        shortest = math.ceil(span.total_seconds() / allowed)
+        raise DataError(
+            "too many intervals in the period for the data given",
+            file=place[0],
+            where=place[1],
+            expected=f"at most {allowed:,} intervals per point from {period.start} to {period.end}, i.e. an interval of {shortest:,} s or longer",
+            found=f"{count:,} intervals of {found}",
+        )
+
+
 def _step_label(step: pd.Timedelta) -> str:
-    minutes = int(step.total_seconds() // 60)
-    if minutes % 1440 == 0:
-        return f"{minutes // 1440}-day"
-    if minutes % 60 == 0:
-        return f"{minutes // 60}-hour"
-    return f"{minutes}-minute"
+    seconds = step.total_seconds()
+    if seconds % 86400 == 0:
+        return f"{int(seconds // 86400)}-day"
+    if seconds % 3600 == 0:
+        return f"{int(seconds // 3600)}-hour"
+    if seconds % 60 == 0:
+        return f"{int(seconds // 60)}-minute"
+    return f"{seconds:g}-second"
 
 
 def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
@@ -670,6 +792,36 @@ def _within_period(data: MonitoredData, item: MonitoredInput, param: Parameter, 
                 )
 
 
+def _check_finite(data: MonitoredData) -> None:
+    """Every total, monthly total and part finite: finite values can still add up (or convert,
+    kWh -> Wh) to more than the largest float, which would reach the equations as infinity."""
+    for point, pdata in data.points.items():
+        numbers = [pdata.total, *pdata.monthly.values(), *pdata.parts.values(), *([] if pdata.max_value is None else [pdata.max_value])]
+        if not all(math.isfinite(v) for v in numbers):
+            raise DataError(
+                f"the values of {point} add up to more than the largest number a calculation can hold",
+                file=data.file,
+                where=f"{data.name}, point {point} ({pdata.rows})",
+                expected=f"a total below 1.8e308 {data.unit}",
+                found="an overflow to infinity",
+            )
+
+
+def _finite_result(reader: Callable[..., MonitoredData]) -> Callable[..., MonitoredData]:
+    """Run ``reader`` with numpy's overflow warnings off, and check what it read is finite
+    (_check_finite): an overflow is then one DataError, not a RuntimeWarning and a traceback."""
+
+    @functools.wraps(reader)
+    def read(*args: Any, **kwargs: Any) -> MonitoredData:
+        with np.errstate(over="ignore", invalid="ignore"):
+            data = reader(*args, **kwargs)
+        _check_finite(data)
+        return data
+
+    return read
+
+
+@_finite_result
 def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPeriod, categories: dict[dt.date, str] | None = None) -> MonitoredData:
     """Read one monitored parameter's data for the period.
 
@@ -694,7 +846,7 @@ def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPer
                 expected="an existing CSV or XLSX file, relative to the monitoring-period file",
                 found=str(item.data),
             )
-        frame, _ = _read_table(item.data, item.format)
+        frame, _ = _read_table(item.data, item.format, (str(period.path) if period.path else "<monitoring period>", f"monitored.{item.name}.data"))
         if item.format != "daily":
             _check_points(frame, item, str(item.data))
         if item.format == "daily":

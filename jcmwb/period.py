@@ -8,6 +8,7 @@ Data files are resolved relative to the period file.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -114,9 +115,18 @@ class _Check:
         if isinstance(value, bool):
             raise self.fail(where, "expected a number", found=repr(value))
         try:
-            return float(value)
+            number = float(value)
+        except OverflowError:  # an integer beyond the float range: not finite either
+            number = math.inf
         except (TypeError, ValueError) as exc:
             raise self.fail(where, "expected a number", found=repr(value)) from exc
+        # The one gate for numbers typed in the period file (values, fixed values, multipliers,
+        # calibration): NaN and infinity (.nan, .inf, 1e400, "Infinity") are no measurement and
+        # would only fail later, deep inside the calculation.
+        if not math.isfinite(number):
+            shown = f"an integer of {len(str(value)):,} digits" if isinstance(value, int) else repr(value)
+            raise self.fail(where, "not a finite number", expected="a finite number", found=shown)
+        return number
 
     def date(self, value: Any, where: str) -> dt.date:
         if isinstance(value, dt.datetime):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from jcmwb.errors import JcmwbError, SpecError, SpecErrors
+from jcmwb.files import decode_utf8, read_input
 from jcmwb.formulas import Formula, Symbol, dependency_order
 from jcmwb.units import parse_unit, same_dimension
 
@@ -47,8 +49,103 @@ ID_PATTERN = re.compile(r"^[A-Z]{2}_(?:[AP]M\d{3}|PM_[A-Z]{2,10})$")
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
+# What a hand-written YAML file may be: a spec or a monitoring-period file is some kB and a few
+# levels deep. Beyond these limits a file is refused before it can exhaust memory or the stack
+# (50,000 nested brackets, or a "billion laughs" of aliases that expands to 10^9 values).
+MAX_YAML_BYTES = 4 * 2**20
+MAX_YAML_DEPTH = 64  # levels of nesting, counted after expanding aliases
+MAX_YAML_NODES = 200_000  # values (scalars, lists, mappings), counted after expanding aliases
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one."""
+    """SafeLoader that refuses duplicate keys instead of keeping the last one, and nesting or
+    alias expansion beyond MAX_YAML_DEPTH and MAX_YAML_NODES."""
+
+    jcmwb_depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # The composer recurses once per level: stop at the limit, long before Python's stack does.
+        if self.jcmwb_depth >= MAX_YAML_DEPTH:
+            mark = self.peek_event().start_mark
+            raise SpecError(
+                "nested too deeply",
+                file=getattr(self, "jcmwb_file", None),
+                where=f"line {mark.line + 1}",
+                expected=f"at most {MAX_YAML_DEPTH} levels of nesting",
+                found=f"more than {MAX_YAML_DEPTH}",
+            )
+        self.jcmwb_depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.jcmwb_depth -= 1
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, getattr(self, "jcmwb_file", None))
+        return self.construct_document(node)
+
+
+def _check_expansion(root: yaml.Node, file: str | None) -> None:
+    """Refuse a document whose aliases expand beyond the limits, or refer to the value that holds them.
+
+    An alias (``*name``) is composed as a second reference to its anchored node, so the node
+    graph stays small while what it stands for (and what every reader of the data walks) grows
+    exponentially. Sizes and depths are measured on the graph, each node once, without recursion.
+    """
+    measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth) once expanded
+    open_: set[int] = set()  # nodes on the current path: meeting one again is a cycle
+
+    def children(node: yaml.Node) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        if isinstance(node, yaml.MappingNode):
+            return [part for pair in node.value for part in pair]
+        return []
+
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            parts = [measured[id(c)] for c in children(node)]
+            size = 1 + sum(p[0] for p in parts)
+            depth = 1 + max((p[1] for p in parts), default=0)
+            measured[key] = (size, depth)
+            open_.discard(key)
+            where = f"line {node.start_mark.line + 1}"
+            if size > MAX_YAML_NODES:
+                raise SpecError(
+                    "too many values once aliases (*name) are expanded",
+                    file=file,
+                    where=where,
+                    expected=f"at most {MAX_YAML_NODES:,} values",
+                    found=f"{size:,}",
+                )
+            if depth > MAX_YAML_DEPTH:
+                raise SpecError(
+                    "nested too deeply once aliases (*name) are expanded",
+                    file=file,
+                    where=where,
+                    expected=f"at most {MAX_YAML_DEPTH} levels of nesting",
+                    found=f"{depth} levels",
+                )
+            continue
+        if key in measured:
+            continue
+        if key in open_:
+            raise SpecError(
+                "an alias (*name) refers to the value that contains it",
+                file=file,
+                where=f"line {node.start_mark.line + 1}",
+                expected="aliases to values defined before and outside them",
+                found="a recursive alias",
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children(node) if id(c) not in measured)
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -95,6 +192,19 @@ class _ReportedBadDate(str):
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode) -> Any:
+    """An integer of thousands of digits is refused naming its line, not a bare ValueError from Python's digit limit."""
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError as exc:
+        raise SpecError(
+            "number too long", file=getattr(loader, "jcmwb_file", None), where=f"line {node.start_mark.line + 1}", expected="a number", found=f"{len(node.value):,} characters"
+        ) from exc
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def load_yaml(path: Path, error: type[JcmwbError] = SpecError, problems: list[SpecError] | None = None) -> Any:
     """Read a YAML file strictly (duplicate keys refused); errors name the file and line.
 
@@ -102,12 +212,10 @@ def load_yaml(path: Path, error: type[JcmwbError] = SpecError, problems: list[Sp
     reading goes on (the spec loader reports every problem at once); without, the first raises.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise error("file not found", file=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise error("not a UTF-8 text file", file=str(path)) from exc
+    # Regular files only, size-capped and opened without blocking (a FIFO, /dev/zero, a folder
+    # named x.yaml are refused by name); text must be UTF-8.
+    data = read_input(path, limit=MAX_YAML_BYTES, error=error, what="file")
+    text = decode_utf8(data, file=str(path), error=error)
     loader = _StrictLoader(text)
     loader.jcmwb_file = str(path)
     loader.jcmwb_problems = problems
@@ -387,7 +495,13 @@ class _Reader:
     def number(self, value: Any, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(where, "expected a number", found=repr(value))
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond the float range
+            number = math.inf
+        if not math.isfinite(number):
+            raise self.fail(where, "not a finite number", expected="a finite number", found=repr(value) if isinstance(value, float) else f"an integer of {len(str(value))} digits")
+        return number
 
     def date(self, value: Any, where: str) -> dt.date:
         if isinstance(value, dt.datetime):

@@ -385,7 +385,10 @@ def test_bad_data(name, cls, file_name, parts):
 
 
 def test_every_fixture_has_a_test():
+    from test_hostile_input import CASES as HOSTILE_CASES  # bad/hostile/: NaN, overflow, files that are no file
+
     tested = {("spec", c[0]) for c in SPEC_CASES} | {("period", c[0]) for c in PERIOD_CASES} | {("data", c[0]) for c in DATA_CASES}
+    tested |= {("hostile", c[0]) for c in HOSTILE_CASES}
     found = {(p.parent.name, p.stem) for p in BAD.glob("*/*.yaml")}
     assert found == tested
     assert len(tested) >= 15
