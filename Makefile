@@ -41,7 +41,7 @@ test: test-tools
 
 # Re-execute the committed notebooks on their example inputs (nbval compares against these).
 notebooks: $(STAMP)
-	$(PY) -m jcmwb.notebook --execute
+	$(PY) -m jcmwb.run.notebook --execute
 
 lint: $(TESTSTAMP)
 	$(VENV)/bin/ruff check jcmwb tests benchmarks data

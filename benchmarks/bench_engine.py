@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import jcmwb  # noqa: E402
-from jcmwb.runner import run  # noqa: E402
+from jcmwb.run.runner import run  # noqa: E402
 
 EXAMPLE = ROOT / "data" / "examples" / "TH_AM001" / "EXAMPLE-TH001_2021.yaml"
 

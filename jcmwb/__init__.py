@@ -3,9 +3,9 @@
 ``jcmwb.calculate(path_or_mapping)`` is the engine every notebook, app and command calls.
 """
 
-from jcmwb.compute import Result, calculate
-from jcmwb.errors import JcmwbError
-from jcmwb.spec import catalogue, load_spec
+from jcmwb.engine.compute import Result, calculate
+from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.spec import catalogue, load_spec
 
 __version__ = "0.1.0"
 

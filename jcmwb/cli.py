@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from jcmwb import __version__
-from jcmwb.errors import InputError, JcmwbError, SpecError
+from jcmwb.engine.errors import InputError, JcmwbError, SpecError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -27,8 +27,8 @@ def _fmt(value: float) -> str:
 
 # -- run ------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
-    from jcmwb.output_folder import listing
-    from jcmwb.runner import display_path, run
+    from jcmwb.run.output_folder import listing
+    from jcmwb.run.runner import display_path, run
 
     outcome = run(args.file, args.out)
     result = outcome.result
@@ -46,9 +46,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # -- list -----------------------------------------------------------------------------------
 def cmd_list(args: argparse.Namespace) -> int:
-    from jcmwb.catalogue import render
+    from jcmwb.library.catalogue import render
 
-    # The catalogue: every approved id with its official facts, runnable or not (jcmwb/catalogue.py).
+    # The catalogue: every approved id with its official facts, runnable or not (jcmwb/library/catalogue.py).
     sys.stdout.write(render(args.format))
     return EXIT_OK
 
@@ -83,7 +83,7 @@ def _is_period_file(path: Path) -> bool:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from jcmwb.spec import METHODOLOGIES, load_spec
+    from jcmwb.engine.spec import METHODOLOGIES, load_spec
 
     targets = args.targets or sorted(str(p) for p in METHODOLOGIES.glob("*/methodology.yaml"))
     problems = 0
@@ -91,7 +91,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         path = Path(target)
         try:
             if path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml" and _is_period_file(path):
-                from jcmwb.compute import calculate
+                from jcmwb.engine.compute import calculate
 
                 result = calculate(path)
                 print(f"ok  {target}: {result.spec.result} = {_fmt(result.er)}")
@@ -112,8 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # -- new ------------------------------------------------------------------------------------
 def cmd_new(args: argparse.Namespace) -> int:
-    from jcmwb.authoring import scaffold
-    from jcmwb.runner import display_path
+    from jcmwb.library.scaffold import scaffold
+    from jcmwb.run.runner import display_path
 
     written = scaffold(args.id, execute=not args.no_execute)
     print(f"scaffolded {args.id}:")
@@ -142,7 +142,7 @@ def period_files(folder: Path) -> list[Path]:
 
 
 def _batch_one(path: str, reports: str | None = None) -> tuple[str, str, str]:
-    from jcmwb.runner import display_path, run
+    from jcmwb.run.runner import display_path, run
 
     try:
         outcome = run(path, reports=reports)
@@ -220,7 +220,7 @@ EXTRA_VERBS: list[Callable[[argparse._SubParsersAction], None]] = []
 from jcmwb.app import register as _register_app  # noqa: E402
 
 EXTRA_VERBS.append(_register_app)
-from jcmwb.verify import register as _register_verify  # noqa: E402
+from jcmwb.verify.sheet import register as _register_verify  # noqa: E402
 
 EXTRA_VERBS.append(_register_verify)
 

@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 
 import jcmwb
-from jcmwb.errors import FormulaError, InputError, SpecError
-from jcmwb.notebook import build
-from jcmwb.recalc import cell_values, formula_cells, recalculate, soffice
-from jcmwb.spec import load_spec, parse_spec
-from jcmwb.workbook import CALC_SHEET
+from jcmwb.engine.errors import FormulaError, InputError, SpecError
+from jcmwb.engine.spec import load_spec, parse_spec
+from jcmwb.run.notebook import build
+from jcmwb.sheets.recalc import cell_values, formula_cells, recalculate, soffice
+from jcmwb.sheets.workbook import CALC_SHEET
 
 METERED = {
     "methodology": "TH_AM016",

@@ -22,9 +22,9 @@ from jcmwb.app.results import downloads_html, headline_html, monthly_chart, qual
 from jcmwb.app.server import AppSettings, voila_config
 from jcmwb.app.session import RunFiles, Session, safe_name
 from jcmwb.cli import build_parser
-from jcmwb.compute import calculate
-from jcmwb.errors import DataError, InputError
-from jcmwb.spec import catalogue, load_spec
+from jcmwb.engine.compute import calculate
+from jcmwb.engine.errors import DataError, InputError
+from jcmwb.engine.spec import catalogue, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 TH_EXAMPLE = ROOT / "data" / "examples" / "TH_AM001" / "EXAMPLE-TH001_2021.yaml"

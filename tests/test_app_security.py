@@ -144,8 +144,8 @@ def test_hostile_inputs_never_become_markup_in_the_form_or_results(tmp_path: Pat
     from jcmwb.app.results import monthly_chart
     from jcmwb.app.server import AppSettings
     from jcmwb.app.session import RunFiles
-    from jcmwb.compute import calculate
-    from jcmwb.spec import load_spec
+    from jcmwb.engine.compute import calculate
+    from jcmwb.engine.spec import load_spec
 
     page = MethodologyPage(load_spec("TH_AM001"), AppSettings(work=tmp_path / "work"), "en")
     form = page.form
@@ -192,7 +192,7 @@ def test_hostile_inputs_never_become_markup_in_the_form_or_results(tmp_path: Pat
 def test_chart_labels_are_literal(tmp_path: Path) -> None:
     """A point id that mathtext would parse (and fail on) is drawn as it is."""
     from jcmwb.app.results import monthly_chart
-    from jcmwb.compute import calculate
+    from jcmwb.engine.compute import calculate
 
     data = payload_csv(tmp_path / "d.csv", ["$\\frac{$", "_hidden"])
     period = tmp_path / "p.yaml"

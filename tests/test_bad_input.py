@@ -14,9 +14,9 @@ import pytest
 from conftest import BAD, FIXTURES, SPECS
 
 import jcmwb
-from jcmwb.errors import DataError, FormulaError, InputError, JcmwbError, SpecError, UnitError
-from jcmwb.period import parse_period
-from jcmwb.spec import load_spec, load_yaml
+from jcmwb.engine.errors import DataError, FormulaError, InputError, JcmwbError, SpecError, UnitError
+from jcmwb.engine.period import parse_period
+from jcmwb.engine.spec import load_spec, load_yaml
 
 # (fixture, error class, file named in the message, parts of the message)
 SPEC_CASES = [

@@ -18,8 +18,8 @@ import pytest
 from conftest import CASES
 
 import jcmwb
-from jcmwb.errors import InputError
-from jcmwb.spec import load_yaml
+from jcmwb.engine.errors import InputError
+from jcmwb.engine.spec import load_yaml
 
 CASE_FILES = sorted(CASES.glob("*/*.yaml"))
 REQUIRED = ("description", "period", "expected", "tolerance", "derivation", "expected_warnings", "expected_notes", "expected_corrections")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jcmwb.catalogue import clean, load_catalogue, load_facts, render
 from jcmwb.cli import main
-from jcmwb.errors import InputError, SpecError
-from jcmwb.spec import ID_PATTERN, METHODOLOGIES, load_spec
+from jcmwb.engine.errors import InputError, SpecError
+from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, load_spec
+from jcmwb.library.catalogue import clean, load_catalogue, load_facts, render
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs"))
@@ -281,8 +281,8 @@ def test_run_on_a_catalogued_only_id_gives_one_clear_error(tmp_path, methodology
 
 
 def test_only_a_catalogued_id_gets_the_catalogue_reason(tmp_path, monkeypatch):
-    from jcmwb import spec as spec_module
-    from jcmwb.catalogue import NotRunnableError
+    from jcmwb.engine import spec as spec_module
+    from jcmwb.library.catalogue import NotRunnableError
 
     library = _library(tmp_path, "TH_AM012", "TH_AM001")
     (library / "TH_AM001" / "methodology.yaml").unlink()  # official facts, spec missing: not "catalogued"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from jcmwb.cli import main
-from jcmwb.errors import FormulaError, SpecError, SpecErrors
-from jcmwb.spec import load_spec
+from jcmwb.engine.errors import FormulaError, SpecError, SpecErrors
+from jcmwb.engine.spec import load_spec
 
 SPEC = """\
 id: XX_AM960

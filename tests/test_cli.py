@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from jcmwb.cli import main, period_files
-from jcmwb.runner import sha256
+from jcmwb.run.runner import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 JCMWB = [sys.executable, "-m", "jcmwb.cli"]
@@ -58,7 +58,7 @@ def test_run_writes_four_outputs_and_a_true_receipt(tmp_path):
         "spec": "methodologies/TH_AM001/methodology.yaml",
         "spec_sha256": sha256(ROOT / "methodologies/TH_AM001/methodology.yaml"),
     }
-    # Paths relative to the receipt's folder (jcmwb.receipts): out/ is beside the inputs.
+    # Paths relative to the receipt's folder (jcmwb.run.receipts): out/ is beside the inputs.
     assert {i["path"]: i["sha256"] for i in receipt["inputs"]} == {"../period.yaml": sha256(period), "../energy.csv": sha256(tmp_path / "energy.csv")}
     for name, digest in receipt["outputs"].items():
         assert sha256(out / name) == digest, name

@@ -1,4 +1,4 @@
-"""jcmwb.compute: a spec and a monitoring period in, values, trace, warnings out."""
+"""jcmwb.engine.compute: a spec and a monitoring period in, values, trace, warnings out."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import yaml
 from conftest import FIXTURES, SPECS, id_period, th_period, with_data
 
 import jcmwb
-from jcmwb.compute import finish
-from jcmwb.errors import InputError
-from jcmwb.period import load_period, parse_period
-from jcmwb.spec import load_spec, parse_spec
+from jcmwb.engine.compute import finish
+from jcmwb.engine.errors import InputError
+from jcmwb.engine.period import load_period, parse_period
+from jcmwb.engine.spec import load_spec, parse_spec
 
 
 def test_th_am001_typed_values():

@@ -1,4 +1,4 @@
-"""jcmwb.corrections: calibration and gap corrections are conservative, logged, and never raise ER.
+"""jcmwb.engine.corrections: calibration and gap corrections are conservative, logged, and never raise ER.
 
 The ER models here are written out by hand from the two specs (TH_AM001: ER = sum(EG) x EF;
 ID_AM002: ER = sum(EC x COP_PJ / COP_RE) x EF - sum(EC) x EF), so the engine is checked
@@ -18,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jcmwb
-from jcmwb.corrections import apply_corrections, calibration_decision
-from jcmwb.errors import ConservativenessError, DataError
-from jcmwb.monitoring import Gap, MonitoredData, PointData
-from jcmwb.period import parse_period
-from jcmwb.spec import load_spec
+from jcmwb.engine.corrections import apply_corrections, calibration_decision
+from jcmwb.engine.errors import ConservativenessError, DataError
+from jcmwb.engine.monitoring import Gap, MonitoredData, PointData
+from jcmwb.engine.period import parse_period
+from jcmwb.engine.spec import load_spec
 
 
 def series(name: str, points: dict[str, tuple[float, int, float | None]], fmt: str = "interval") -> MonitoredData:

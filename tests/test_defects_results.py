@@ -20,12 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jcmwb
-from jcmwb.corrections import apply_corrections, calibration_decision, fill_decision
-from jcmwb.errors import ConservativenessError, DataError, InputError, UnitError
-from jcmwb.monitoring import Gap, MonitoredData, PointData
-from jcmwb.period import parse_period
-from jcmwb.spec import load_yaml
-from jcmwb.units import PLAUSIBLE_MAX, parse_unit, plausible_max
+from jcmwb.engine.corrections import apply_corrections, calibration_decision, fill_decision
+from jcmwb.engine.errors import ConservativenessError, DataError, InputError, UnitError
+from jcmwb.engine.monitoring import Gap, MonitoredData, PointData
+from jcmwb.engine.period import parse_period
+from jcmwb.engine.spec import load_yaml
+from jcmwb.engine.units import PLAUSIBLE_MAX, parse_unit, plausible_max
 
 EXAMPLES = ROOT / "data" / "examples"
 

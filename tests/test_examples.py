@@ -15,9 +15,9 @@ import pytest
 
 import jcmwb
 from jcmwb.cli import period_files
-from jcmwb.period import load_period
-from jcmwb.runner import default_output, sha256
-from jcmwb.spec import METHODOLOGIES
+from jcmwb.engine.period import load_period
+from jcmwb.engine.spec import METHODOLOGIES
+from jcmwb.run.runner import default_output, sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"

@@ -1,4 +1,4 @@
-"""jcmwb.formulas: the restricted formula language, its units, its spreadsheet and LaTeX forms.
+"""jcmwb.engine.formulas: the restricted formula language, its units, its spreadsheet and LaTeX forms.
 
 Unit tests state the arithmetic in a comment; the property tests compare the engine with
 plain Python arithmetic over randomly generated formulas, and the spreadsheet text with a
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from jcmwb import helpers as helper_registry
-from jcmwb.errors import FormulaError, SpecError
-from jcmwb.formulas import Formula, Symbol, dependency_order, excel_number, round_half_away
+from jcmwb.engine import helpers as helper_registry
+from jcmwb.engine.errors import FormulaError, SpecError
+from jcmwb.engine.formulas import Formula, Symbol, dependency_order, excel_number, round_half_away
 
 SYMBOLS = {
     "E": Symbol("E", "MWh/p"),

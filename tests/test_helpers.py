@@ -1,4 +1,4 @@
-"""jcmwb.helpers: the registered helpers of the formula language, with hand-derived values.
+"""jcmwb.engine.helpers: the registered helpers of the formula language, with hand-derived values.
 
 conductor_loss (JCM_MN_AM001): E_loss = (E/T)^2 x R20 (1 + alpha (theta - 20)) L / (U^2 cos^2 phi) x T.
 """
@@ -9,9 +9,9 @@ import math
 
 import pytest
 
-from jcmwb.formulas import Formula, Symbol
-from jcmwb.helpers import HELPERS, conductor_loss
-from jcmwb.units import parse_unit
+from jcmwb.engine.formulas import Formula, Symbol
+from jcmwb.engine.helpers import HELPERS, conductor_loss
+from jcmwb.engine.units import parse_unit
 
 ARGS = ("E_sent", "T_op", "U_line", "cos_phi", "R_20", "alpha", "theta_c", "length")
 

@@ -38,8 +38,8 @@ from conftest import BAD, FIXTURES, ROOT
 
 import jcmwb
 from jcmwb.cli import _batch_one, period_files
-from jcmwb.errors import DataError, InputError, JcmwbError, SpecError
-from jcmwb.spec import MAX_YAML_DEPTH, load_spec
+from jcmwb.engine.errors import DataError, InputError, JcmwbError, SpecError
+from jcmwb.engine.spec import MAX_YAML_DEPTH, load_spec
 
 HOSTILE = BAD / "hostile"
 GOOD = FIXTURES / "good"
@@ -346,12 +346,12 @@ def test_period_files_lists_what_it_cannot_read_without_blocking(tmp_path):
 
 
 def test_an_unexpected_failure_in_one_period_is_reported_not_raised(monkeypatch):
-    import jcmwb.runner
+    import jcmwb.run.runner
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(jcmwb.runner, "run", broken)
+    monkeypatch.setattr(jcmwb.run.runner, "run", broken)
     assert _batch_one("x.yaml") == ("error", "x.yaml", "internal error (RuntimeError: boom); please report it with this file")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import jcmwb
-from jcmwb.errors import InputError
-from jcmwb.issuance import allocate, parse_allocation
+from jcmwb.engine.errors import InputError
+from jcmwb.engine.issuance import allocate, parse_allocation
 
 HALF_UP_FOR_JAPAN = {"JP": "50%", "XX": "50%", "rounding": {"JP": "up"}}
 

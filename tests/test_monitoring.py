@@ -1,4 +1,4 @@
-"""jcmwb.monitoring: data files -> per-point period totals, gaps, source rows."""
+"""jcmwb.engine.monitoring: data files -> per-point period totals, gaps, source rows."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from conftest import th_period, with_data, write_csv
 
-from jcmwb.errors import DataError
-from jcmwb.monitoring import read_monitored
-from jcmwb.period import parse_period
+from jcmwb.engine.errors import DataError
+from jcmwb.engine.monitoring import read_monitored
+from jcmwb.engine.period import parse_period
 
 HOURS = [f"2021-01-01 {h:02d}:00" for h in range(24)]
 

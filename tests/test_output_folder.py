@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from jcmwb.errors import InputError, SpecError
-from jcmwb.output_folder import MARKER, STAGING_MARKER, check_output_folder, clean_leftovers, foreign_entries, publish, staging_folder
+from jcmwb.engine.errors import InputError, SpecError
+from jcmwb.run.output_folder import MARKER, STAGING_MARKER, check_output_folder, clean_leftovers, foreign_entries, publish, staging_folder
 
 EXAMPLE = ROOT / "data" / "examples" / "ID_AM002"
 PERIOD = "EXAMPLE-ID001_2021.yaml"
@@ -114,7 +114,7 @@ def test_ids_cannot_name_paths(workdir: Path, field: str, value: str, message: s
 
 
 def test_methodology_link_out_of_the_library_is_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jcmwb import spec as spec_module
+    from jcmwb.engine import spec as spec_module
 
     library = tmp_path / "methodologies"
     library.mkdir()

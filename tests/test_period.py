@@ -1,4 +1,4 @@
-"""jcmwb.period: the monitoring-period file, validated against its spec."""
+"""jcmwb.engine.period: the monitoring-period file, validated against its spec."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from conftest import SPECS, id_period, th_period, with_data
 
-from jcmwb.errors import InputError
-from jcmwb.period import load_period, parse_period
-from jcmwb.spec import load_spec
+from jcmwb.engine.errors import InputError
+from jcmwb.engine.period import load_period, parse_period
+from jcmwb.engine.spec import load_spec
 
 
 def input_error(raw, **kw) -> InputError:

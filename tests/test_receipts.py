@@ -8,7 +8,7 @@ The tree under test is laid out as a repository with its reports::
 so the receipt names its inputs ``../../../data/period.yaml`` and ``../../../data/energy.csv``
 (three folders up from the receipt's folder, then down), as the docs define.
 
-Most tests re-run without a kernel: ``fake_run`` stands in for ``jcmwb.runner.run`` and
+Most tests re-run without a kernel: ``fake_run`` stands in for ``jcmwb.run.runner.run`` and
 writes outputs whose bytes follow from the input bytes, with the receipt ``make_receipt``
 writes, so a forged receipt is caught by the same comparison as with real outputs. The
 tests marked slow run the notebook for real.
@@ -28,8 +28,8 @@ import pytest
 
 import jcmwb
 from jcmwb.cli import main
-from jcmwb.period import load_period
-from jcmwb.runner import make_receipt, sha256
+from jcmwb.engine.period import load_period
+from jcmwb.run.runner import make_receipt, sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "verify" / "TH_AM001"
@@ -50,7 +50,7 @@ def fake_outputs(period_file: Path, out: Path) -> dict[str, Any]:
 
 
 class FakeRun:
-    """Stands in for ``jcmwb.runner.run``: records its calls, writes ``fake_outputs``."""
+    """Stands in for ``jcmwb.run.runner.run``: records its calls, writes ``fake_outputs``."""
 
     def __init__(self) -> None:
         self.calls: list[Path] = []
@@ -69,7 +69,7 @@ class FakeRun:
 @pytest.fixture()
 def fake_run(monkeypatch) -> FakeRun:
     runner = FakeRun()
-    monkeypatch.setattr("jcmwb.runner.run", runner)
+    monkeypatch.setattr("jcmwb.run.runner.run", runner)
     return runner
 
 
@@ -154,7 +154,7 @@ def test_an_added_input_outside_the_run_is_never_read(receipt, tmp_path, capsys,
     assert escape.startswith("../../../../")
     read: list[Path] = []
     real = sha256
-    monkeypatch.setattr("jcmwb.runner.sha256", lambda p: read.append(Path(p).resolve()) or real(p))
+    monkeypatch.setattr("jcmwb.run.runner.sha256", lambda p: read.append(Path(p).resolve()) or real(p))
     forge(receipt, lambda b: b["inputs"].append({"role": "data for EG_i_p", "path": escape, "sha256": sha256(secret)}))
     code, out = verify(receipt, capsys)
     assert code == 1 and f"ERROR         inputs[2]: not an input of this run (the monitoring-period file names no such file); it is not read; expected one of ../../../data/period.yaml, ../../../data/energy.csv, found {escape}" in out

@@ -1,4 +1,4 @@
-"""jcmwb.spec: the strict loader of methodology.yaml and the shipped specs."""
+"""jcmwb.engine.spec: the strict loader of methodology.yaml and the shipped specs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import ROOT, SPECS
 
-from jcmwb.errors import FormulaError, InputError, SpecError
-from jcmwb.spec import RangeRow, Text, catalogue, load_spec, load_yaml, parse_spec
+from jcmwb.engine.errors import FormulaError, InputError, SpecError
+from jcmwb.engine.spec import RangeRow, Text, catalogue, load_spec, load_yaml, parse_spec
 
 MINIMAL = yaml.safe_load((SPECS / "minimal.yaml").read_text(encoding="utf-8"))
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from conftest import SPECS
 
-from jcmwb.errors import SpecError
-from jcmwb.spec import catalogue, load_spec, parse_spec
+from jcmwb.engine.errors import SpecError
+from jcmwb.engine.spec import catalogue, load_spec, parse_spec
 
 MINIMAL = yaml.safe_load((SPECS / "minimal.yaml").read_text(encoding="utf-8"))
 INFERRED = {"TH_AM003", "CR_AM002", "TH_AM011", "TH_AM015", "CR_AM001", "CL_AM001"}

@@ -1,4 +1,4 @@
-"""jcmwb.units: the registry, per-period units, conversions and dimension checks."""
+"""jcmwb.engine.units: the registry, per-period units, conversions and dimension checks."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from jcmwb.errors import JcmwbError, UnitError
-from jcmwb.units import factor, parse_unit, same_dimension, strip_period, ureg
+from jcmwb.engine.errors import JcmwbError, UnitError
+from jcmwb.engine.units import factor, parse_unit, same_dimension, strip_period, ureg
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ import pytest
 
 import jcmwb
 from jcmwb.cli import main
-from jcmwb.verify import ERROR, INCONSISTENCY, NOTE, half_unit, tolerance, verify_sheet
+from jcmwb.verify.sheet import ERROR, INCONSISTENCY, NOTE, half_unit, tolerance, verify_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "verify"
@@ -117,7 +117,7 @@ def test_reports_default_beside_the_sheet_and_list_every_finding(produced, tmp_p
 
 
 def test_a_sheet_inside_a_run_folder_gets_its_report_beside_that_folder(produced, tmp_path, capsys):
-    from jcmwb.output_folder import MARKER
+    from jcmwb.run.output_folder import MARKER
 
     run_folder = tmp_path / "2021-01-01_2021-01-01"
     run_folder.mkdir()
@@ -302,7 +302,7 @@ def test_sheet_saved_without_stored_values(produced, tmp_path, capsys):
 
 
 def test_sheet_recalculated_by_libreoffice_still_agrees(produced, tmp_path, capsys):
-    from jcmwb.recalc import recalculate, soffice
+    from jcmwb.sheets.recalc import recalculate, soffice
 
     if soffice() is None:
         pytest.skip("LibreOffice is not installed")
@@ -429,7 +429,7 @@ def test_unknown_methodology_version_exits_2(produced, tmp_path, capsys):
 
 def test_tolerance_is_half_a_displayed_unit_or_one_millionth():
     assert half_unit("#,##0.000###") == pytest.approx(5e-7) and half_unit("0.00") == pytest.approx(0.005) and half_unit("#,##0") == 0.5 and half_unit("General") == 0
-    from jcmwb.sheetreader import Cell
+    from jcmwb.sheets.reader import Cell
 
     assert tolerance(3600.9) == pytest.approx(3.6009e-3)
     assert tolerance(0.4, Cell("s", "A1", 0.4, number_format="0.00")) == pytest.approx(0.005)
@@ -463,7 +463,7 @@ def test_out_that_holds_the_sheet_is_refused(produced, tmp_path, capsys):
 
 
 def test_out_written_by_verify_is_replaced_whole(produced, tmp_path, capsys):
-    from jcmwb.output_folder import MARKER
+    from jcmwb.run.output_folder import MARKER
 
     folder = tmp_path / "reports-folder"
     assert main(["verify", str(produced), "--out", str(folder)]) == 0

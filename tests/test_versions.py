@@ -16,8 +16,8 @@ import yaml
 
 import jcmwb
 from jcmwb.cli import main
-from jcmwb.errors import InputError, SpecError
-from jcmwb.spec import ROOT, load_spec, parse_spec
+from jcmwb.engine.errors import InputError, SpecError
+from jcmwb.engine.spec import ROOT, load_spec, parse_spec
 
 
 def th5(start: str, end: str, **extra) -> dict:
@@ -98,7 +98,7 @@ def _revision_without_new_defaults() -> dict:
 def test_a_revision_alone_inside_the_period_is_refused_unless_the_version_is_named():
     spec = parse_spec(_revision_without_new_defaults(), file="th5-one-dated.yaml")
     period = th5("2023-07-01", "2023-12-31")
-    from jcmwb.period import parse_period
+    from jcmwb.engine.period import parse_period
 
     with pytest.raises(InputError) as info:
         jcmwb.calculate(parse_period(period, spec=spec))

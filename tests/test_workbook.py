@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 import jcmwb
-from jcmwb.recalc import cell_values, formula_cells, recalculate, recalculate_many, soffice
-from jcmwb.workbook import CALC_SHEET, INPUT_SHEET
+from jcmwb.sheets.recalc import cell_values, formula_cells, recalculate, recalculate_many, soffice
+from jcmwb.sheets.workbook import CALC_SHEET, INPUT_SHEET
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*/*.yaml"))
@@ -111,7 +111,7 @@ def test_write_is_atomic_on_failure(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("jcmwb.workbook._write_calc", boom)
+    monkeypatch.setattr("jcmwb.sheets.workbook._write_calc", boom)
     with pytest.raises(RuntimeError):
         result.to_workbook(target)
     assert target.read_bytes() == b"previous"

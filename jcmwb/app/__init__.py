@@ -21,7 +21,7 @@ from pathlib import Path
 
 def cmd_app(args: argparse.Namespace) -> int:
     from jcmwb.app.server import AppSettings, serve
-    from jcmwb.errors import InputError
+    from jcmwb.engine.errors import InputError
 
     for option in ("max_upload_mb", "max_kernels", "timeout", "cull_idle", "cull_unconnected", "cull_interval"):
         value = getattr(args, option)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from jcmwb.errors import JcmwbError
+from jcmwb.engine.errors import JcmwbError
 
 GENERAL = ""  # the slot beside the Calculate button
 FIELD_ROOTS = ("monitored", "fixed", "period", "project", "eligibility", "version", "alternatives", "participants")

@@ -25,9 +25,9 @@ from jcmwb.app.labels import html_symbol, plain_unit, t, t_html
 from jcmwb.app.markup import Markup, html, join
 from jcmwb.app.session import Session
 from jcmwb.app.widgets import CalibrationRows, MemberValues, MonthlyGrid, Slots, Texts, css, labelled, text_input
-from jcmwb.errors import JcmwbError
-from jcmwb.spec import DatedValue, Parameter, Spec
-from jcmwb.units import factor, strip_period
+from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.spec import DatedValue, Parameter, Spec
+from jcmwb.engine.units import factor, strip_period
 
 FORMATS = ("interval", "register", "monthly")
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -773,8 +773,8 @@ class MethodologyForm:
         return yaml.safe_load(text if text.startswith("{") else "{" + text + "}")
 
     def _check_allocation(self) -> list[Problem]:
-        from jcmwb.errors import InputError
-        from jcmwb.issuance import parse_allocation
+        from jcmwb.engine.errors import InputError
+        from jcmwb.engine.issuance import parse_allocation
 
         try:
             parse_allocation(self._allocation())

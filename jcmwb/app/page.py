@@ -27,8 +27,8 @@ from jcmwb.app.results import ResultsView
 from jcmwb.app.server import AppSettings
 from jcmwb.app.session import Session
 from jcmwb.app.widgets import Texts
-from jcmwb.errors import JcmwbError
-from jcmwb.spec import ID_PATTERN, METHODOLOGIES, Spec, load_spec
+from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, Spec, load_spec
 
 STYLE = """
 <style>
@@ -209,7 +209,7 @@ class MethodologyPage:
             self._status("fix_first", n=len(problems))
             return
         period_file = self.session.write_period(self.form.period_mapping())
-        from jcmwb.compute import calculate
+        from jcmwb.engine.compute import calculate
 
         try:
             result = calculate(period_file)

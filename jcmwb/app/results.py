@@ -24,7 +24,7 @@ from jcmwb.app.session import RunFiles
 from jcmwb.app.widgets import Texts, set_options
 
 if TYPE_CHECKING:
-    from jcmwb.compute import Result
+    from jcmwb.engine.compute import Result
 
 BLOCK_ORDER = ("emission_reductions", "reference", "project", "defaults")
 CJK_FONTS = ("Noto Sans CJK JP", "IPAexGothic", "IPAGothic", "TakaoGothic", "Hiragino Sans", "Yu Gothic", "MS Gothic")
@@ -185,7 +185,7 @@ def _data_uri(path: Path) -> str:
 
 def downloads_html(files: RunFiles, period_file: Path, lang: str) -> Markup:
     """Links carrying the files themselves, so nothing is served from the work folder."""
-    from jcmwb.runner import display_path
+    from jcmwb.run.runner import display_path
 
     links = [
         ("mrs", files.file("MRS.xlsx"), t("download_mrs", lang)),
@@ -227,7 +227,7 @@ def monthly_chart(result: Result, name: str, lang: str) -> bytes:
     present = {f.name for f in font_manager.fontManager.ttflist}
     rcParams["font.family"] = ["DejaVu Sans"] + [n for n in CJK_FONTS if n in present]
 
-    from jcmwb.workbook import plain_symbol
+    from jcmwb.sheets.workbook import plain_symbol
 
     spec = result.spec
     series = result.monitored[name]
@@ -328,7 +328,7 @@ class ResultsView:
             self.chart.layout.display = "none"
             return
         # Said under the chart as well as on it: the monthly split is a reading aid only.
-        from jcmwb.workbook import plain_symbol
+        from jcmwb.sheets.workbook import plain_symbol
 
         eq = result.spec.equations[result.spec.result]
         note = t("chart_note", lang, result=plain_symbol(eq.symbol), total=number(result.er), unit=eq.unit, symbol=plain_symbol(result.spec.parameters[name].symbol))

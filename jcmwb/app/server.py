@@ -44,8 +44,8 @@ from typing import IO
 
 from traitlets.config import Config
 
-from jcmwb.errors import InputError, RunError
-from jcmwb.spec import ROOT
+from jcmwb.engine.errors import InputError, RunError
+from jcmwb.engine.spec import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "app" / "app.ipynb"
 MB = 1024 * 1024

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from jcmwb.spec import ROOT
+from jcmwb.engine.spec import ROOT
 
 OUTPUTS = ("MRS.xlsx", "receipt.json", "report.html", "notebook.ipynb")
 

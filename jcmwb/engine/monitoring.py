@@ -38,11 +38,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jcmwb.errors import DataError
-from jcmwb.files import MB, decode_utf8, read_input, size_text
-from jcmwb.period import MonitoredInput, MonitoringPeriod
-from jcmwb.spec import Parameter
-from jcmwb.units import factor, parse_unit, plausible_max, strip_period
+from jcmwb.engine.errors import DataError
+from jcmwb.engine.files import MB, decode_utf8, read_input, size_text
+from jcmwb.engine.period import MonitoredInput, MonitoringPeriod
+from jcmwb.engine.spec import Parameter
+from jcmwb.engine.units import factor, parse_unit, plausible_max, strip_period
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pint
 
-from jcmwb.errors import UnitError
+from jcmwb.engine.errors import UnitError
 
 # Redefinitions are allowed, silently, for the calorie below only: every other name is new.
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")

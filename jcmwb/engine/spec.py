@@ -21,12 +21,12 @@ from typing import Any
 
 import yaml
 
-from jcmwb.errors import JcmwbError, SpecError, SpecErrors
-from jcmwb.files import decode_utf8, read_input
-from jcmwb.formulas import Formula, Symbol, dependency_order
-from jcmwb.units import parse_unit, same_dimension
+from jcmwb.engine.errors import JcmwbError, SpecError, SpecErrors
+from jcmwb.engine.files import decode_utf8, read_input
+from jcmwb.engine.formulas import Formula, Symbol, dependency_order
+from jcmwb.engine.units import parse_unit, same_dimension
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 METHODOLOGIES = ROOT / "methodologies"
 
 KINDS = ("monitored", "fixed_default", "fixed_project")
@@ -882,7 +882,7 @@ def load_spec(path_or_id: str | Path) -> Spec:
         library = METHODOLOGIES.resolve()
         if not path.is_file() or library not in path.resolve().parents:
             # A link out of the library is not a methodology of the library.
-            from jcmwb.catalogue import not_runnable  # late: the catalogue reads specs itself
+            from jcmwb.library.catalogue import not_runnable  # late: the catalogue reads specs itself
 
             catalogued = not_runnable(str(path_or_id), METHODOLOGIES)  # approved, in the catalogue, but no spec: say why
             if catalogued is not None:

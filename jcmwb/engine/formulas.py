@@ -7,7 +7,7 @@ Grammar (Python expression syntax, nothing else is accepted)::
           | min(expr, expr, ...)    | max(expr, expr, ...)
           | floor(expr) | ceil(expr) | round(expr, digits)
           | where(expr CMP expr, expr, expr)     CMP in < <= > >= == !=
-          | helper(expr, ...)       a documented helper from ``jcmwb.helpers``
+          | helper(expr, ...)       a documented helper from ``jcmwb.engine.helpers``
 
 One walker carries the units of every sub-expression (pint) and drives three
 backends: a unit check (no numbers), the numeric evaluation and the spreadsheet
@@ -27,9 +27,9 @@ from typing import Any
 
 import pint
 
-from jcmwb import helpers as helper_registry
-from jcmwb.errors import FormulaError
-from jcmwb.units import parse_unit, ureg
+from jcmwb.engine import helpers as helper_registry
+from jcmwb.engine.errors import FormulaError
+from jcmwb.engine.units import parse_unit, ureg
 
 DIMENSIONLESS = ureg.dimensionless
 _COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=", ast.NotEq: "<>"}

@@ -6,8 +6,8 @@ process sheet with the equations in LaTeX; the result; references.
 
 Usage::
 
-    python -m jcmwb.notebook --generate TH_AM001   # (re)write notebooks/TH_AM001.ipynb from its spec
-    python -m jcmwb.notebook --execute             # re-execute every committed notebook on its example
+    python -m jcmwb.run.notebook --generate TH_AM001   # (re)write notebooks/TH_AM001.ipynb from its spec
+    python -m jcmwb.run.notebook --execute             # re-execute every committed notebook on its example
 
 A generated notebook is the author's to edit afterwards; ``--execute`` never regenerates.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jcmwb.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec
+from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec
 
 NOTEBOOKS = ROOT / "notebooks"
 EXAMPLES = ROOT / "data" / "examples"
@@ -77,7 +77,7 @@ output_dir = ""
         _code(
             """
 import jcmwb
-from jcmwb import report
+from jcmwb.run import show as report
 
 result = jcmwb.calculate(period_file)
 report.overview(result)
@@ -119,7 +119,7 @@ report.overview(result)
             """
 # Headless runs (jcmwb run) pass an output folder: write the Monitoring Report Sheet there.
 if output_dir:
-    from jcmwb.runner import write_outputs
+    from jcmwb.run.runner import write_outputs
 
     write_outputs(result, output_dir)
 """
@@ -187,7 +187,7 @@ def methodology_ids() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m jcmwb.notebook", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m jcmwb.run.notebook", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("ids", nargs="*", help="methodology ids (default: every one with a notebook)")
     parser.add_argument("--generate", action="store_true", help="write the notebook from the spec")
     parser.add_argument("--force", action="store_true", help="overwrite an existing notebook when generating")

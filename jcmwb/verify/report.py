@@ -1,6 +1,6 @@
 """Renderers of a verification: the discrepancy report and the draft verification report.
 
-``write_reports`` writes into one folder, published in one step (``jcmwb.output_folder``):
+``write_reports`` writes into one folder, published in one step (``jcmwb.run.output_folder``):
 
 ``verification.md`` and ``verification.xlsx``
     the discrepancy report: a summary (ER_p reported and recomputed, materiality) and one
@@ -11,7 +11,7 @@
     recalculation of ER_p, a per-parameter check table, the findings, and the opinion left
     to the TPE as a clearly marked placeholder beside the recomputed evidence.
 
-Renderers only format what ``jcmwb.verify`` found; they never compute.
+Renderers only format what ``jcmwb.verify.sheet`` found; they never compute.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jcmwb.verify import Finding, ReceiptCheck, Verification
+    from jcmwb.verify.sheet import Finding, ReceiptCheck, Verification
 
 OPINION_PLACEHOLDER = "TO BE WRITTEN BY THE TPE"
 REPORT_FILES = ("verification.md", "verification.xlsx", "verification-report-draft.md", "verification-report-draft.html")
@@ -65,7 +65,7 @@ def _materiality(v: Verification) -> str:
 
 
 def _outcome(v: Verification) -> str:
-    from jcmwb.verify import ERROR, INCONSISTENCY, NOTE
+    from jcmwb.verify.sheet import ERROR, INCONSISTENCY, NOTE
 
     counts = f"{v.count(ERROR)} error(s), {v.count(INCONSISTENCY)} inconsistency(ies), {v.count(NOTE)} note(s); {v.checked} values checked"
     return f"**{'the sheet agrees with the recomputation' if v.agrees else 'DISCREPANCIES FOUND'}** ({counts})"
@@ -112,7 +112,7 @@ _TOLERANCE_NOTE = (
 
 def draft_report(v: Verification, *, tpe: str = "", participants: str = "") -> str:
     """The calculation part of a draft verification report (Markdown); the opinion is left to the TPE."""
-    from jcmwb.verify import ERROR, INCONSISTENCY, NOTE
+    from jcmwb.verify.sheet import ERROR, INCONSISTENCY, NOTE
 
     period = f"{v.period[0]} to {v.period[1]}" if v.period else "(not stated)"
     lines = [
@@ -251,7 +251,7 @@ def write_reports(v: Verification, out_dir: str | Path, *, tpe: str = "", partic
     """Write verification.md, verification.xlsx and the draft report (.md, .html) into one folder.
 
     The files are written into a staging folder beside ``out_dir`` and moved into place in
-    one step (``jcmwb.output_folder.publish``): a reader never sees half a report, and a
+    one step (``jcmwb.run.output_folder.publish``): a reader never sees half a report, and a
     failure leaves the old folder as it was.
 
     Parameters
@@ -273,7 +273,7 @@ def write_reports(v: Verification, out_dir: str | Path, *, tpe: str = "", partic
     InputError
         ``out_dir`` is a file, a link, or a folder with files jcmwb did not write.
     """
-    from jcmwb.output_folder import check_output_folder, discard, publish, staging_folder
+    from jcmwb.run.output_folder import check_output_folder, discard, publish, staging_folder
 
     target = check_output_folder(out_dir)
     text = report_markdown(v)

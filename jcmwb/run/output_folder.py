@@ -3,7 +3,7 @@
 Every folder jcmwb writes (a run's outputs, a verification report, the app's downloads)
 carries a marker file, ``.jcmwb-output``, listing the files jcmwb put there. A folder may
 be replaced only when it is absent, empty, or carries that marker and holds nothing
-else; anything else is refused with an :class:`~jcmwb.errors.InputError` (exit 2), so a
+else; anything else is refused with an :class:`~jcmwb.engine.errors.InputError` (exit 2), so a
 mistyped ``--out .`` can never delete a user's files. A folder that holds an input of the
 run is refused as well, and a symbolic link is never followed out: the link itself is
 refused.
@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from jcmwb.errors import InputError, RunError
+from jcmwb.engine.errors import InputError, RunError
 
 MARKER = ".jcmwb-output"
 STAGING_MARKER = ".jcmwb-staging"

@@ -1,12 +1,12 @@
 """Verification for TPEs: recompute a submitted Monitoring Report Sheet and list every discrepancy.
 
-``verify_sheet`` reads a sheet (``jcmwb.sheetreader``), rebuilds the monitoring period from
+``verify_sheet`` reads a sheet (``jcmwb.sheets.reader``), rebuilds the monitoring period from
 what it reports (Table 1 monitored values, Table 2 project values and the default options
 named), recomputes everything with the engine using the spec's defaults for that period, and
 compares each reported number, formula and label with the recomputation. With ``data=DIR``
 it also re-aggregates the raw monitoring data named in column (h) and compares Table 1 with
 it. ``verify_receipt`` re-runs a calculation from the files a receipt names and compares
-every hash byte for byte. The reports are rendered by ``jcmwb.verify_report``.
+every hash byte for byte. The reports are rendered by ``jcmwb.verify.report``.
 
 Severities
 ----------
@@ -47,14 +47,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jcmwb.errors import InputError, JcmwbError, SheetError
-from jcmwb.sheetreader import Cell, ReportedSheet, period_of, read_sheet
-from jcmwb.spec import Spec, load_spec
-from jcmwb.units import factor, strip_period
-from jcmwb.workbook import plain_symbol
+from jcmwb.engine.errors import InputError, JcmwbError, SheetError
+from jcmwb.engine.spec import Spec, load_spec
+from jcmwb.engine.units import factor, strip_period
+from jcmwb.sheets.reader import Cell, ReportedSheet, period_of, read_sheet
+from jcmwb.sheets.workbook import plain_symbol
 
 if TYPE_CHECKING:
-    from jcmwb.compute import Result
+    from jcmwb.engine.compute import Result
 
 ERROR, INCONSISTENCY, NOTE = "error", "inconsistency", "note"
 SEVERITIES = (ERROR, INCONSISTENCY, NOTE)
@@ -367,7 +367,7 @@ def _alternative_sets(spec: Spec) -> list[dict[str, str]]:
 
 def _calculate(sheet: ReportedSheet, spec: Spec, findings: list[Finding]) -> tuple[Result, dict[str, Any]]:
     """Recompute; with equation alternatives, the first whose parameters the sheet reports."""
-    from jcmwb.compute import calculate
+    from jcmwb.engine.compute import calculate
 
     last: JcmwbError | None = None
     for choices in _alternative_sets(spec):
@@ -437,8 +437,8 @@ def _check_periods(sheet: ReportedSheet, period: tuple[str, str], findings: list
 
 def _check_defaults(sheet: ReportedSheet, spec: Spec, result: Result, raw: dict[str, Any], findings: list[Finding], checks: list[Check]) -> None:
     """Reported defaults against the spec's values for the period; would a difference raise ER_p?"""
-    from jcmwb.compute import calculate
-    from jcmwb.period import parse_period
+    from jcmwb.engine.compute import calculate
+    from jcmwb.engine.period import parse_period
 
     symbols = _symbols(spec)
     for row in sheet.table2:
@@ -554,7 +554,7 @@ def _check_allocation(sheet: ReportedSheet, er_reported: float | None, findings:
     """The credits per party must add up to the reported ER_p, and follow their rounding rules."""
     if not sheet.allocation or er_reported is None:
         return
-    from jcmwb.issuance import allocate, parse_allocation
+    from jcmwb.engine.issuance import allocate, parse_allocation
 
     rows = sheet.allocation
     shares = {r.party: _number(r.share.value) for r in rows}
@@ -684,7 +684,7 @@ def _check_references(sheet: ReportedSheet, findings: list[Finding]) -> set[tupl
 def _declared_period(folder: Path, spec: Spec, sheet: ReportedSheet) -> tuple[Path, Any] | None:
     """The monitoring-period file in ``folder`` for this methodology (same project first)."""
     from jcmwb.cli import period_files
-    from jcmwb.period import load_period
+    from jcmwb.engine.period import load_period
 
     found = []
     for candidate in period_files(folder):
@@ -720,9 +720,9 @@ def _check_data(sheet: ReportedSheet, spec: Spec, raw: dict[str, Any], folder: P
 
     Returns the re-aggregated totals: parameter -> point -> value.
     """
-    from jcmwb.compute import calculate
-    from jcmwb.monitoring import read_monitored
-    from jcmwb.period import parse_period
+    from jcmwb.engine.compute import calculate
+    from jcmwb.engine.monitoring import read_monitored
+    from jcmwb.engine.period import parse_period
 
     symbols = _symbols(spec)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
@@ -811,7 +811,7 @@ def _check_data(sheet: ReportedSheet, spec: Spec, raw: dict[str, Any], folder: P
 
 def _er_from_data(sheet: ReportedSheet, raw: dict[str, Any], aggregated: dict[str, dict[str, float]], findings: list[Finding]) -> float | None:
     """ER_p with the sheet's fixed values and the re-aggregated data in place of Table 1."""
-    from jcmwb.compute import calculate
+    from jcmwb.engine.compute import calculate
 
     if not aggregated or set(aggregated) != set(raw["monitored"]):
         return None  # some monitored parameter could not be re-aggregated
@@ -938,7 +938,7 @@ MISSING = "missing"
 
 def _digest(path: Path) -> str:
     """The sha256 of a regular file, or ``missing`` (a folder, a pipe or a device is not read)."""
-    from jcmwb.runner import sha256
+    from jcmwb.run.runner import sha256
 
     return sha256(path) if path.is_file() else MISSING
 
@@ -948,7 +948,7 @@ def _environment_notes(receipt: dict[str, Any], check: ReceiptCheck) -> None:
     from importlib import metadata
 
     from jcmwb import __version__
-    from jcmwb.receipts import key_path, shown
+    from jcmwb.run.receipts import key_path, shown
 
     if receipt["jcmwb_version"] != __version__:
         check.findings.append(Finding(NOTE, "jcmwb_version", "jcmwb", f"the receipt was written by jcmwb {shown(receipt['jcmwb_version'])}, this is jcmwb {__version__}: outputs may differ for that reason alone", expected=shown(receipt["jcmwb_version"]), found=__version__))
@@ -965,9 +965,9 @@ def _environment_notes(receipt: dict[str, Any], check: ReceiptCheck) -> None:
 
 def _check_library(receipt: dict[str, Any], check: ReceiptCheck) -> None:
     """The spec and notebook of the library, found by methodology id (never by a receipt's path)."""
-    from jcmwb.receipts import shown
-    from jcmwb.runner import ROOT
-    from jcmwb.spec import ID_PATTERN
+    from jcmwb.engine.spec import ID_PATTERN
+    from jcmwb.run.receipts import shown
+    from jcmwb.run.runner import ROOT
 
     method = receipt["methodology"]
     spec = None
@@ -991,8 +991,8 @@ def _check_library(receipt: dict[str, Any], check: ReceiptCheck) -> None:
 
 def _check_output_entries(receipt: dict[str, Any], receipt_dir: Path, check: ReceiptCheck) -> dict[str, str]:
     """Exactly the outputs a run writes; returns the sha256 of each file of that name beside the receipt."""
-    from jcmwb.receipts import RECEIPT, key_path
-    from jcmwb.runner import OUTPUTS
+    from jcmwb.run.receipts import RECEIPT, key_path
+    from jcmwb.run.runner import OUTPUTS
 
     named = receipt["outputs"]
     for name in named:
@@ -1018,9 +1018,9 @@ def _check_output_entries(receipt: dict[str, Any], receipt_dir: Path, check: Rec
 
 def _check_inputs(receipt: dict[str, Any], receipt_dir: Path, check: ReceiptCheck) -> tuple[Path | None, bool]:
     """The receipt's inputs against those its monitoring-period file names; returns (period file, changed)."""
-    from jcmwb.period import load_period
-    from jcmwb.receipts import PERIOD_ROLE, PERIOD_SUFFIXES, receipt_path, resolve, shown
-    from jcmwb.runner import input_files
+    from jcmwb.engine.period import load_period
+    from jcmwb.run.receipts import PERIOD_ROLE, PERIOD_SUFFIXES, receipt_path, resolve, shown
+    from jcmwb.run.runner import input_files
 
     entries = receipt["inputs"]
     periods = [n for n, item in enumerate(entries) if item["role"] == PERIOD_ROLE]
@@ -1075,7 +1075,7 @@ def _check_inputs(receipt: dict[str, Any], receipt_dir: Path, check: ReceiptChec
 
 def _receipt_value(value: Any) -> Any:
     """A value of a receipt as a finding shows it: numbers as numbers, the rest as safe text."""
-    from jcmwb.receipts import ABSENT, shown
+    from jcmwb.run.receipts import ABSENT, shown
 
     if value is ABSENT:
         return "(absent)"
@@ -1084,7 +1084,7 @@ def _receipt_value(value: Any) -> Any:
 
 def _compare_receipts(receipt: dict[str, Any], path: Path, rerun_path: Path, check: ReceiptCheck) -> None:
     """The receipt against the one the re-run wrote: every result value, then every other key."""
-    from jcmwb.receipts import ABSENT, ENVIRONMENT, RECEIPT, differences
+    from jcmwb.run.receipts import ABSENT, ENVIRONMENT, RECEIPT, differences
 
     expected = _digest(path)
     found = _digest(rerun_path)
@@ -1119,7 +1119,7 @@ def _compare_receipts(receipt: dict[str, Any], path: Path, rerun_path: Path, che
 def verify_receipt(path: str | Path, *, keep: str | Path | None = None) -> ReceiptCheck:
     """Re-run the calculation a receipt describes; every input, output and result must match.
 
-    The receipt is read strictly (``jcmwb.receipts.read_receipt``). Its inputs must be the
+    The receipt is read strictly (``jcmwb.run.receipts.read_receipt``). Its inputs must be the
     monitoring-period file and exactly the data files that file names; its outputs exactly
     the files a run writes. The spec and notebook are the library's for the methodology id.
     The re-run goes into a temporary folder beside the receipt's folder, so every path
@@ -1132,7 +1132,7 @@ def verify_receipt(path: str | Path, *, keep: str | Path | None = None) -> Recei
         ``receipt.json`` written by ``jcmwb run``.
     keep
         Optional folder for the re-run's outputs (checked by the caller with
-        ``jcmwb.output_folder.check_output_folder``; replaced only if jcmwb wrote it).
+        ``jcmwb.run.output_folder.check_output_folder``; replaced only if jcmwb wrote it).
 
     Returns
     -------
@@ -1146,9 +1146,9 @@ def verify_receipt(path: str | Path, *, keep: str | Path | None = None) -> Recei
     InputError
         The file is not a well-formed receipt (the message names the key).
     """
-    from jcmwb import runner
-    from jcmwb.output_folder import publish
-    from jcmwb.receipts import RECEIPT, read_receipt
+    from jcmwb.run import runner
+    from jcmwb.run.output_folder import publish
+    from jcmwb.run.receipts import RECEIPT, read_receipt
 
     path = Path(path)
     receipt = read_receipt(path)
@@ -1197,7 +1197,7 @@ def default_report_folder(sheet: str | Path) -> Path:
     A sheet inside a folder jcmwb wrote (a run's outputs, which its next run replaces whole)
     gets its report folder beside that folder instead, so the run's folder stays its own.
     """
-    from jcmwb.output_folder import MARKER
+    from jcmwb.run.output_folder import MARKER
 
     sheet = Path(os.path.abspath(sheet))
     name = f"{sheet.stem}-verification"
@@ -1208,8 +1208,8 @@ def default_report_folder(sheet: str | Path) -> Path:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """``jcmwb verify``: 0 when the sheet (or receipt) agrees, 1 when it does not; errors exit 2."""
-    from jcmwb.output_folder import check_output_folder
-    from jcmwb.verify_report import finding_line, fmt, receipt_lines, write_reports
+    from jcmwb.run.output_folder import check_output_folder
+    from jcmwb.verify.report import finding_line, fmt, receipt_lines, write_reports
 
     if args.receipt:
         if args.sheet or args.data:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from jcmwb.workbook import plain_symbol
+from jcmwb.sheets.workbook import plain_symbol
 
 if TYPE_CHECKING:
-    from jcmwb.compute import Result
+    from jcmwb.engine.compute import Result
 
 
 class Html:

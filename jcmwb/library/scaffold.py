@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jcmwb.errors import InputError
-from jcmwb.spec import ID_PATTERN, METHODOLOGIES, ROOT
+from jcmwb.engine.errors import InputError
+from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, ROOT
 
 SPEC_TEMPLATE = """\
 # Scaffolded by `jcmwb new {id}`. Replace every TODO from the approved methodology document,
 # then check with `jcmwb check {id}` and regenerate the notebook with
-# `python -m jcmwb.notebook --generate --force {id}`. Format: methodologies/README.md.
+# `python -m jcmwb.run.notebook --generate --force {id}`. Format: methodologies/README.md.
 id: {id}
 title:
   en: "TODO: official title of JCM_{id}"
@@ -176,7 +176,7 @@ def scaffold(spec_id: str, *, execute: bool = True) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.format(id=spec_id, country=country), encoding="utf-8")
         written.append(path)
-    from jcmwb.notebook import execute, generate
+    from jcmwb.run.notebook import execute, generate
 
     written.append(generate(spec_id))
     if execute:

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jcmwb import __version__
-from jcmwb.errors import InputError, RunError
-from jcmwb.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
-from jcmwb.period import MonitoringPeriod, load_period
-from jcmwb.spec import ROOT
+from jcmwb.engine.errors import InputError, RunError
+from jcmwb.engine.period import MonitoringPeriod, load_period
+from jcmwb.engine.spec import ROOT
+from jcmwb.run.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
 
 if TYPE_CHECKING:
-    from jcmwb.compute import Result
+    from jcmwb.engine.compute import Result
 
 REPORTS = ROOT / "reports"
 OUTPUTS = ("MRS.xlsx", "notebook.ipynb", "report.html")
@@ -106,14 +106,14 @@ class RunOutcome:
 
 def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str | Path | None = None, reports: str | Path | None = None) -> RunOutcome:
     """Validate and run one monitoring period; returns where the outputs are and the Result."""
-    from jcmwb.compute import calculate
+    from jcmwb.engine.compute import calculate
 
     period = load_period(period_file)
     result = calculate(period)  # raises JcmwbError on bad input: before any kernel or folder
     spec = period.spec
     nb_path = Path(notebook) if notebook else ROOT / "notebooks" / f"{spec.id}.ipynb"
     if not nb_path.exists():
-        raise RunError(f"no notebook for {spec.id}", file=str(nb_path), expected=f"notebooks/{spec.id}.ipynb (python -m jcmwb.notebook --generate {spec.id})")
+        raise RunError(f"no notebook for {spec.id}", file=str(nb_path), expected=f"notebooks/{spec.id}.ipynb (python -m jcmwb.run.notebook --generate {spec.id})")
     inputs = [path for _, path in input_files(period)]
     out_dir = check_output_folder(out if out else default_output(period, Path(reports) if reports else None), inputs, option="--out" if out else "--reports")
     staging = staging_folder(out_dir)
@@ -139,7 +139,7 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from jcmwb.notebook import KERNEL, scrub
+    from jcmwb.run.notebook import KERNEL, scrub
 
     # Relative to the final folder, which has the same parent as the staging folder.
     relative = os.path.relpath(period_file.resolve(), out_dir)
@@ -211,14 +211,14 @@ def _remove_failed(out_dir: Path) -> None:
 def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_dir: Path) -> dict[str, Any]:
     """What is needed to re-run offline and to prove the outputs came from these inputs.
 
-    The format is ``jcmwb.receipts``' (format 2). Input paths are relative to ``out_dir``,
+    The format is ``jcmwb.run.receipts``' (format 2). Input paths are relative to ``out_dir``,
     the folder that holds the outputs (the staging folder during a run: it sits beside the
     final folder, so the paths are the same), so the receipt reads the same wherever the
     tree is copied. The spec and notebook are named by their place in the library, which
     does not depend on where the outputs go; ``receipt.json`` itself is not among the
     hashed outputs, since its hash cannot be inside itself.
     """
-    from jcmwb.receipts import FORMAT, receipt_path
+    from jcmwb.run.receipts import FORMAT, receipt_path
 
     def library(path: Path | None) -> str | None:
         if path is None:

@@ -23,9 +23,9 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from jcmwb.errors import SheetError
+from jcmwb.engine.errors import SheetError
 
-HEADER = re.compile(r"Monitoring Spreadsheet:\s*JCM_([A-Z]{2}_(?:[AP]M\d{3}|PM_[A-Z]{2,10}))_ver(\d+\.\d+)")  # ids: jcmwb.spec.ID_PATTERN
+HEADER = re.compile(r"Monitoring Spreadsheet:\s*JCM_([A-Z]{2}_(?:[AP]M\d{3}|PM_[A-Z]{2,10}))_ver(\d+\.\d+)")  # ids: jcmwb.engine.spec.ID_PATTERN
 REFERENCE = re.compile(r"Reference Number:\s*(.+)")
 TITLE = re.compile(r"Title of the project:\s*(.+)")
 PARTICIPANTS = re.compile(r"Project participants?:\s*(.+)", re.IGNORECASE)

@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from jcmwb.errors import JcmwbError
+from jcmwb.engine.errors import JcmwbError
 
 MB = 2**20
 

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from jcmwb.errors import InputError
+from jcmwb.engine.errors import InputError
 
 RULES = ("up", "down", "nearest")
 

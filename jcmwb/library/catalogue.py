@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jcmwb import spec as _spec_module
-from jcmwb.errors import InputError, SpecError
-from jcmwb.spec import Spec, load_spec, load_yaml
+from jcmwb.engine import spec as _spec_module
+from jcmwb.engine.errors import InputError, SpecError
+from jcmwb.engine.spec import Spec, load_spec, load_yaml
 
 FACTS_FILE = "facts.yaml"
 RUNNABLE = ("official", "inferred", "catalogued")

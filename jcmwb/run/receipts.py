@@ -1,7 +1,7 @@
 """The receipt of a run (``receipt.json``): its format, where its paths point, its strict reader.
 
-``jcmwb run`` writes a receipt beside its outputs (``jcmwb.runner.make_receipt``);
-``jcmwb verify --receipt`` reads it here and re-runs it (``jcmwb.verify.verify_receipt``).
+``jcmwb run`` writes a receipt beside its outputs (``jcmwb.run.runner.make_receipt``);
+``jcmwb verify --receipt`` reads it here and re-runs it (``jcmwb.verify.sheet.verify_receipt``).
 
 Format 2
 --------
@@ -12,7 +12,7 @@ copied anywhere, and when the receipt's folder is copied together with its input
 same relative positions.
 
 - ``outputs`` maps plain file names in the receipt's folder (never a path) to their sha256:
-  exactly the files a run writes (``jcmwb.runner.OUTPUTS``); ``receipt.json`` is an output
+  exactly the files a run writes (``jcmwb.run.runner.OUTPUTS``); ``receipt.json`` is an output
   too, but its hash cannot be inside itself: it is checked by re-running and comparing the
   re-run's receipt with it.
 - ``inputs`` lists the monitoring-period file, then every data file it names. A checker
@@ -22,7 +22,7 @@ same relative positions.
   methodology id in the library, never by a path from the receipt.
 
 A receipt that is not of this form is refused by :func:`read_receipt` with one
-:class:`~jcmwb.errors.InputError` naming the key (exit code 2 at the command line).
+:class:`~jcmwb.engine.errors.InputError` naming the key (exit code 2 at the command line).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from jcmwb.errors import InputError
+from jcmwb.engine.errors import InputError
 
 FORMAT = 2
 RECEIPT = "receipt.json"

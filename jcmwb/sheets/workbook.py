@@ -34,11 +34,11 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jcmwb import __version__
-from jcmwb.formulas import excel_number
-from jcmwb.spec import BLOCK_TITLES, BLOCKS
+from jcmwb.engine.formulas import excel_number
+from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS
 
 if TYPE_CHECKING:
-    from jcmwb.compute import Result
+    from jcmwb.engine.compute import Result
 
 INPUT_SHEET = "MRS(input)"
 CALC_SHEET = "MRS(calc_process)"
@@ -60,7 +60,7 @@ TABLE1_COLUMNS = (
 TABLE2_COLUMNS = ("Parameters", "Unit i", "Description of data", "Values", "Units", "Source of data", "Status / comments")
 TABLE3_COLUMNS = ("Monitoring period", "Emission reductions", "Units")
 CALC_COLUMNS = ("Description", "Fuel type", "Value", "Units", "Parameter", "Formula", "Note")
-# Column positions the reader (jcmwb.verify) relies on.
+# Column positions the reader (jcmwb.verify.sheet) relies on.
 T1_VALUE_COL = 4
 T2_VALUE_COL = 3
 CALC_VALUE_COL = 2
@@ -394,7 +394,7 @@ def _members(value: Any) -> list[str | None]:
 
 
 def _rounded(body: str, rounding: str, floor_at_zero: bool) -> str:
-    """The spreadsheet form of ``jcmwb.compute.finish``: INT is floor, as math.floor."""
+    """The spreadsheet form of ``jcmwb.engine.compute.finish``: INT is floor, as math.floor."""
     if rounding == "down":
         body = f"INT({body})"
     elif rounding == "up":

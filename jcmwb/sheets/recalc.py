@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from jcmwb.errors import RunError
+from jcmwb.engine.errors import RunError
 
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jcmwb.errors import ConservativenessError, DataError
-from jcmwb.monitoring import MonitoredData, PointData
-from jcmwb.period import MonitoringPeriod
-from jcmwb.trace import Correction
+from jcmwb.engine.errors import ConservativenessError, DataError
+from jcmwb.engine.monitoring import MonitoredData, PointData
+from jcmwb.engine.period import MonitoringPeriod
+from jcmwb.engine.trace import Correction
 
 # Values are compared with a relative slack for floating-point noise only.
 _EPS = 1e-9

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jcmwb.corrections import apply_corrections
-from jcmwb.errors import InputError
-from jcmwb.issuance import allocate
-from jcmwb.monitoring import MonitoredData, read_monitored
-from jcmwb.period import MonitoringPeriod, load_period, parse_period
-from jcmwb.spec import DatedValue, Spec
-from jcmwb.trace import Correction, TraceNode, explain
-from jcmwb.units import factor, strip_period
+from jcmwb.engine.corrections import apply_corrections
+from jcmwb.engine.errors import InputError
+from jcmwb.engine.issuance import allocate
+from jcmwb.engine.monitoring import MonitoredData, read_monitored
+from jcmwb.engine.period import MonitoringPeriod, load_period, parse_period
+from jcmwb.engine.spec import DatedValue, Spec
+from jcmwb.engine.trace import Correction, TraceNode, explain
+from jcmwb.engine.units import factor, strip_period
 
 # Monitored totals are carried at 1e-6 of their unit (Wh for MWh): the value shown in the
 # sheet is then exactly the value used, and a spreadsheet reads it back without loss.
@@ -108,8 +108,8 @@ class Result:
         }
 
     def to_workbook(self, path: str | Path) -> Path:
-        """Write the Monitoring Report Sheet (see ``jcmwb.workbook``)."""
-        from jcmwb.workbook import write_workbook  # renderers depend on the engine, not the reverse
+        """Write the Monitoring Report Sheet (see ``jcmwb.sheets.workbook``)."""
+        from jcmwb.sheets.workbook import write_workbook  # renderers depend on the engine, not the reverse
 
         return write_workbook(self, Path(path))
 
@@ -267,7 +267,7 @@ def finish(raw: float, rounding: str, floor_at_zero: bool) -> float:
     elif rounding == "up":
         value = float(math.ceil(raw))
     elif rounding == "nearest":
-        from jcmwb.formulas import round_half_away
+        from jcmwb.engine.formulas import round_half_away
 
         value = round_half_away(raw, 0)
     if floor_at_zero:

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from jcmwb.errors import InputError
-from jcmwb.issuance import Allocation, parse_allocation
-from jcmwb.spec import ID_PATTERN, Spec, load_spec, load_yaml
-from jcmwb.units import factor, parse_unit, plausible_max, strip_period
+from jcmwb.engine.errors import InputError
+from jcmwb.engine.issuance import Allocation, parse_allocation
+from jcmwb.engine.spec import ID_PATTERN, Spec, load_spec, load_yaml
+from jcmwb.engine.units import factor, parse_unit, plausible_max, strip_period
 
 FORMATS = ("interval", "register", "monthly", "daily")
 PROJECT_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
