@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 APT_PACKAGES := libreoffice-calc chromium fonts-noto-cjk
 
-.PHONY: demo test venv test-tools system-packages notebooks lint bench clean
+.PHONY: demo test venv test-tools system-packages notebooks lint bench clean mutate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: test-tools
 notebooks: $(STAMP)
 	$(PY) -m jcmwb.run.notebook --execute
 
+# Mutation testing of period filtering, unit conversion, rounding, corrections and allocation
+# against the fast suite (tests/mutate.py, docs/mutation.md); long: MUTATE_JOBS=N sets the workers.
+mutate: $(TESTSTAMP)
+	$(PY) tests/mutate.py
+
 lint: $(TESTSTAMP)
 	$(VENV)/bin/ruff check jcmwb tests benchmarks data
 
@@ -50,4 +55,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_engine.py
 
 clean:
-	rm -rf $(VENV) reports/*/ tests/artifacts
+	rm -rf $(VENV) reports/*/ tests/artifacts mutants

@@ -1,0 +1,159 @@
+"""`make mutate`: mutation testing of the engine's period filtering, unit conversion, rounding,
+corrections and allocation against the fast suite, with a short report of the survivors.
+
+mutmut (configured in pyproject.toml, [tool.mutmut]) copies the package to mutants/, makes each
+small change (a ``>=`` for a ``>``, a ``+ 1``, a dropped argument, ...) one at a time, and runs
+the tests that reach the changed function (``-m "not slow"``). A mutant that no test notices
+*survives*. The functions mutated are listed in TARGETS; the survivors are written to
+mutants/survivors.md with their diffs. A survivor is acceptable only when docs/mutation.md
+explains it as equivalent (the program does the same with it), by its function and its mutated
+line; the run fails on any other, so a new survivor is either killed by a test or explained.
+
+Usage: ``python tests/mutate.py [--jobs N] [--report-only]``; MUTATE_JOBS sets N (default 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "mutation.md"
+REPORT = ROOT / "mutants" / "survivors.md"
+MUTMUT = [sys.executable, "-m", "mutmut"]
+
+# concern -> mutmut name patterns (module path, x_ + function, or xǁClassǁmethod)
+TARGETS: dict[str, list[str]] = {
+    "period filtering": [
+        "jcmwb.engine.monitoring.x__interval__mutmut_*",
+        "jcmwb.engine.monitoring.x__register__mutmut_*",
+        "jcmwb.engine.monitoring.x__monthly__mutmut_*",
+        "jcmwb.engine.monitoring.x__daily__mutmut_*",
+        "jcmwb.engine.monitoring.x__by_category__mutmut_*",
+        "jcmwb.engine.monitoring.x__within_period__mutmut_*",
+    ],
+    "unit conversion": [
+        "jcmwb.engine.units.x_strip_period__mutmut_*",
+        "jcmwb.engine.units.x_parse_unit__mutmut_*",
+        "jcmwb.engine.units.x_factor__mutmut_*",
+        "jcmwb.engine.monitoring.x__unit_factor__mutmut_*",
+        "jcmwb.engine.monitoring.x__typed__mutmut_*",
+    ],
+    "rounding": [
+        "jcmwb.engine.compute.x_finish__mutmut_*",
+        "jcmwb.engine.formulas.x_round_half_away__mutmut_*",
+        "jcmwb.engine.formulas.xǁNumberBackendǁrounding__mutmut_*",
+    ],
+    "corrections": ["jcmwb.engine.corrections.*"],
+    "allocation": ["jcmwb.engine.issuance.*"],
+}
+
+_NAME = re.compile(r"^\s*(\S+__mutmut_\d+): (\w+)\s*$")
+
+
+def _concern(name: str) -> str:
+    from fnmatch import fnmatchcase
+
+    return next((c for c, patterns in TARGETS.items() if any(fnmatchcase(name, p) for p in patterns)), "other")
+
+
+def results() -> dict[str, str]:
+    """mutant name -> status (killed, survived, timeout, no tests, ...), for the targets."""
+    done = subprocess.run([*MUTMUT, "results", "--all", "true"], capture_output=True, text=True, cwd=ROOT)
+    out = {}
+    for line in done.stdout.splitlines():
+        match = _NAME.match(line)
+        if match and _concern(match.group(1)) != "other":
+            out[match.group(1)] = match.group(2)
+    return out
+
+
+def diff_of(name: str) -> str:
+    return subprocess.run([*MUTMUT, "show", name], capture_output=True, text=True, cwd=ROOT).stdout
+
+
+def function_of(name: str) -> str:
+    """'jcmwb.engine.monitoring.x__register__mutmut_12' -> 'monitoring._register'."""
+    module, _, rest = name.rpartition(".")
+    function = re.sub(r"__mutmut_\d+$", "", rest)
+    function = function.replace("ǁ", ".").lstrip(".")
+    function = function[2:] if function.startswith("x_") else function.lstrip("x.")
+    return f"{module.rsplit('.', 1)[-1]}.{function}"
+
+
+def mutated_lines(diff: str) -> list[str]:
+    return [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+
+
+def explained(function: str, lines: list[str], doc: str) -> bool:
+    """docs/mutation.md has a table row naming the function and the mutated line (in backticks)."""
+    for row in doc.splitlines():
+        if row.startswith("|") and f"`{function}`" in row and all(f"`{line}`" in row for line in lines):
+            return True
+    return False
+
+
+def report(statuses: dict[str, str], seconds: float | None) -> tuple[str, list[str]]:
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    counts: dict[str, dict[str, int]] = {}
+    for name, status in statuses.items():
+        per = counts.setdefault(_concern(name), {})
+        per[status] = per.get(status, 0) + 1
+    lines = ["# Mutation testing: survivors", ""]
+    if seconds is not None:
+        lines.append(f"mutmut run took {seconds / 60:.0f} min.")
+    lines += ["", "| concern | mutants | killed | survived | other |", "|---|---|---|---|---|"]
+    for concern in TARGETS:
+        per = counts.get(concern, {})
+        total = sum(per.values())
+        other = total - per.get("killed", 0) - per.get("survived", 0)
+        lines.append(f"| {concern} | {total} | {per.get('killed', 0)} | {per.get('survived', 0)} | {other} |")
+    unexplained = []
+    lines += ["", "## Survivors", ""]
+    for name, status in sorted(statuses.items()):
+        if status == "killed":
+            continue
+        diff = diff_of(name)
+        function, changed = function_of(name), mutated_lines(diff)
+        ok = status == "survived" and explained(function, changed, doc)
+        if not ok:
+            unexplained.append(f"{name} ({status}): {function}: {' / '.join(changed)}")
+        lines += [f"### {name}: {status}{' (explained in docs/mutation.md)' if ok else ' (NOT EXPLAINED)'}", "", "```diff", diff.strip(), "```", ""]
+    return "\n".join(lines) + "\n", unexplained
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "2")))
+    parser.add_argument("--report-only", action="store_true", help="write the report of the last run, without running")
+    args = parser.parse_args(argv)
+    seconds = None
+    if not args.report_only:
+        patterns = [p for group in TARGETS.values() for p in group]
+        started = time.monotonic()
+        done = subprocess.run([*MUTMUT, "run", "--max-children", str(args.jobs), *patterns], cwd=ROOT)
+        seconds = time.monotonic() - started
+        if done.returncode != 0:
+            print(f"error: mutmut run failed (exit {done.returncode}); see its output above", file=sys.stderr)
+            return 1
+    statuses = results()
+    if not statuses:
+        print("error: no mutant results under mutants/: run without --report-only first", file=sys.stderr)
+        return 1
+    text, unexplained = report(statuses, seconds)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(text, encoding="utf-8")
+    killed = sum(s == "killed" for s in statuses.values())
+    print(f"{len(statuses)} mutants, {killed} killed, {len(statuses) - killed} not killed; report: {REPORT.relative_to(ROOT)}")
+    for line in unexplained:
+        print(f"SURVIVOR NOT EXPLAINED in docs/mutation.md: {line}")
+    return 1 if unexplained else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
