@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import jcmwb  # noqa: E402
 from jcmwb.run.runner import run  # noqa: E402
+from jcmwb.sheets.workbook import write_workbook  # noqa: E402
 
 EXAMPLE = ROOT / "data" / "examples" / "TH_AM001" / "EXAMPLE-TH001_2021.yaml"
 
@@ -72,7 +73,7 @@ def main() -> None:
             read = best_of(lambda csv=csv: pd.read_csv(csv, dtype=str))
             calc = best_of(lambda period=period: jcmwb.calculate(period))
             result = jcmwb.calculate(period)
-            sheet = best_of(lambda result=result: result.to_workbook(work / "MRS.xlsx"))
+            sheet = best_of(lambda result=result: write_workbook(result, work / "MRS.xlsx"))
             rows.append((label, read, calc, sheet))
         full = []
         for n in range(2):

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jcmwb import calculate  # noqa: E402
-from jcmwb.cli import period_files  # noqa: E402
+from jcmwb.engine.period import period_files  # noqa: E402
 from jcmwb.library.catalogue import COUNTRIES, NOT_SEEN, RUNNABLE_LABELS, SCOPES, Entry, Fact, load_catalogue, summary  # noqa: E402
 
 PAGE = ROOT / "docs" / "catalogue.md"

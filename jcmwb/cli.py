@@ -31,15 +31,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from jcmwb.run.runner import display_path, run
 
     outcome = run(args.file, args.out)
-    result = outcome.result
-    spec = result.spec
-    unit = spec.equations[spec.result].unit
-    print(f"{spec.result} = {_fmt(result.er)} {unit}  ({spec.id} ver{result.version}, {result.period.project_id}, {result.period.label})")
-    for warning in result.warnings:
+    summary = outcome.summary  # the notebook kernel's Result: the run's one calculation
+    period = summary["period"]
+    print(f"{outcome.result_name} = {_fmt(outcome.er)} {outcome.unit}  ({summary['methodology']} ver{summary['version']}, {summary['project']}, {period['start']}_{period['end']})")
+    for warning in summary["warnings"]:
         print(f"warning: {warning}")
-    gaps = result.gaps
-    if gaps:
-        print(f"note: {len(gaps)} gap(s) in the monitoring data (reported in the sheet, not filled unless conservative)")
+    if summary["gaps"]:
+        print(f"note: {summary['gaps']} gap(s) in the monitoring data (reported in the sheet, not filled unless conservative)")
     print(f"outputs: {display_path(outcome.out_dir)}/ (" + ", ".join(listing(outcome.out_dir)) + ")")
     return EXIT_OK
 
@@ -54,35 +52,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 # -- check ----------------------------------------------------------------------------------
-def _first_lines(path: Path) -> list[str] | None:
-    """The first non-blank, non-comment lines of a YAML file; None when it cannot be read as
-    UTF-8 text (a folder named x.yaml, a FIFO, a device, bad bytes, no permission).
-
-    Only a regular file is opened, without blocking, and only its first 4 kB are read.
-    """
-    import codecs
-
-    if not path.is_file():  # follows links; a FIFO is never opened here
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as handle:
-            # Incremental: a character cut at the 4 kB boundary is not a decoding error.
-            text = codecs.getincrementaldecoder("utf-8-sig")().decode(handle.read(4096), final=False)
-    except (OSError, UnicodeDecodeError):
-        return None
-    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-
-
-def _is_period_file(path: Path) -> bool:
-    """A monitoring-period file starts with ``methodology:``; a spec (any name) with other keys."""
-    head = _first_lines(path)
-    if head is None:
-        return True  # the period loader names the problem
-    return not head or head[0].startswith("methodology:")
-
-
 def cmd_check(args: argparse.Namespace) -> int:
+    from jcmwb.engine.period import is_period_file
     from jcmwb.engine.spec import METHODOLOGIES, load_spec
 
     targets = args.targets or sorted(str(p) for p in METHODOLOGIES.glob("*/methodology.yaml"))
@@ -90,7 +61,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for target in targets:
         path = Path(target)
         try:
-            if path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml" and _is_period_file(path):
+            if path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml" and is_period_file(path):
                 from jcmwb.engine.compute import calculate
 
                 result = calculate(path)
@@ -124,30 +95,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 # -- batch ----------------------------------------------------------------------------------
-def period_files(folder: Path) -> list[Path]:
-    """Monitoring-period files below ``folder``: YAML files whose first key is ``methodology``.
-
-    A ``.yaml`` that cannot be read as text (not UTF-8, a folder or FIFO named x.yaml, no
-    permission) is listed too: it may be a period file, and its run reports why it is not
-    one, as that period's error, while the others run. Hidden folders below ``folder`` are skipped.
-    """
-    found = []
-    for path in sorted(folder.rglob("*.yaml")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        head = _first_lines(path)
-        if head is None or (head and head[0].startswith("methodology:")):
-            found.append(path)
-    return found
-
-
 def _batch_one(path: str, reports: str | None = None) -> tuple[str, str, str]:
     from jcmwb.run.runner import display_path, run
 
     try:
         outcome = run(path, reports=reports)
-        spec = outcome.result.spec
-        return ("ok", path, f"{spec.result} = {_fmt(outcome.er)} {spec.equations[spec.result].unit} -> {display_path(outcome.out_dir)}/")
+        return ("ok", path, f"{outcome.result_name} = {_fmt(outcome.er)} {outcome.unit} -> {display_path(outcome.out_dir)}/")
     except JcmwbError as exc:
         return ("error", path, exc.line())
     except Exception as exc:  # a bug on one input must not stop the other periods: reported, counted as failed
@@ -158,6 +111,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         raise InputError("not a folder", file=str(folder), expected="a folder containing monitoring-period YAML files")
+    from jcmwb.engine.period import period_files
+
     files = period_files(folder)
     if not files:
         raise InputError("no monitoring-period files found", file=str(folder), expected="*.yaml files starting with 'methodology:'")

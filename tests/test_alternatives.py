@@ -17,7 +17,7 @@ from jcmwb.engine.errors import FormulaError, InputError, SpecError
 from jcmwb.engine.spec import load_spec, parse_spec
 from jcmwb.run.notebook import build
 from jcmwb.sheets.recalc import cell_values, formula_cells, recalculate, soffice
-from jcmwb.sheets.workbook import CALC_SHEET
+from jcmwb.sheets.workbook import CALC_SHEET, write_workbook
 
 METERED = {
     "methodology": "TH_AM016",
@@ -177,7 +177,7 @@ def test_spec_errors_in_alternatives():
 
 def test_workbook_formula_is_the_selected_alternative(tmp_path):
     result = jcmwb.calculate(RATED)
-    path = result.to_workbook(tmp_path / "MRS.xlsx")
+    path = write_workbook(result, tmp_path / "MRS.xlsx")
     formulas = openpyxl.load_workbook(path)[CALC_SHEET]
     values = openpyxl.load_workbook(path, data_only=True)[CALC_SHEET]
     rows = [r for r in range(1, formulas.max_row + 1) if str(formulas.cell(r, 5).value) == "EC_PJ,i,p"]
@@ -195,7 +195,7 @@ def test_workbook_formula_is_the_selected_alternative(tmp_path):
 def test_libreoffice_recalculates_the_selected_alternative(tmp_path):
     for n, source in enumerate((METERED, RATED)):
         result = jcmwb.calculate(source)
-        ours = result.to_workbook(tmp_path / f"mrs{n}.xlsx")
+        ours = write_workbook(result, tmp_path / f"mrs{n}.xlsx")
         theirs = recalculate(ours, tmp_path / f"lo{n}")
         mine, other = cell_values(ours), cell_values(theirs)
         for key in formula_cells(ours):

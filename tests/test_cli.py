@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 import yaml
 
-from jcmwb.cli import main, period_files
+from jcmwb.cli import main
+from jcmwb.engine.period import period_files
 from jcmwb.run.runner import sha256
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,7 +25,7 @@ from jcmwb.engine.period import parse_period
 from jcmwb.engine.spec import load_spec, parse_spec
 from jcmwb.run import show as report
 from jcmwb.sheets.recalc import cell_values, formula_cells, recalculate, soffice
-from jcmwb.sheets.workbook import CALC_SHEET, INPUT_SHEET
+from jcmwb.sheets.workbook import CALC_SHEET, INPUT_SHEET, write_workbook
 
 MINE = ("KH_AM002", "MV_AM001", "ID_AM017", "PH_AM001", "MM_AM005", "MN_AM001", "MN_PM_HOB")
 
@@ -321,7 +321,7 @@ def test_period_format_errors(folder, change, where, message):
 # -- rendering: the MRS and the notebook ---------------------------------------------------------
 def test_mrs_rows_per_category_and_live_formulas(folder, tmp_path):
     result = calc(period(folder), folder)
-    path = result.to_workbook(tmp_path / "out" / "MRS.xlsx")
+    path = write_workbook(result, tmp_path / "out" / "MRS.xlsx")
     sheet = openpyxl.load_workbook(path)[INPUT_SHEET]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     table1 = [r for r in rows if r[2] in ("D_k,p", "EG_k,p")]
@@ -355,7 +355,7 @@ def test_libreoffice_recalculates_a_category_sheet_and_a_line_out_of_service(fol
     case = jcmwb.engine.spec.load_yaml(CASES / "MN_AM001" / "line_out_of_service.yaml")
     results = [calc(period(folder), folder), jcmwb.calculate(case["period"], base_dir=CASES / "MN_AM001")]
     for n, result in enumerate(results):
-        mine = result.to_workbook(out / f"mrs{n}.xlsx")
+        mine = write_workbook(result, out / f"mrs{n}.xlsx")
         theirs = recalculate(mine, out / f"lo{n}")
         ours, other = cell_values(mine), cell_values(theirs)
         for key in formula_cells(mine):

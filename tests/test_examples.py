@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 import jcmwb
-from jcmwb.cli import period_files
-from jcmwb.engine.period import load_period
+from jcmwb.engine.period import load_period, period_files
 from jcmwb.engine.spec import METHODOLOGIES
 from jcmwb.run.runner import default_output, sha256
 

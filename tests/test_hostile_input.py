@@ -37,8 +37,9 @@ import pytest
 from conftest import BAD, FIXTURES, ROOT
 
 import jcmwb
-from jcmwb.cli import _batch_one, period_files
+from jcmwb.cli import _batch_one
 from jcmwb.engine.errors import DataError, InputError, JcmwbError, SpecError
+from jcmwb.engine.period import period_files
 from jcmwb.engine.spec import MAX_YAML_DEPTH, load_spec
 
 HOSTILE = BAD / "hostile"

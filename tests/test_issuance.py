@@ -7,6 +7,7 @@ import pytest
 import jcmwb
 from jcmwb.engine.errors import InputError
 from jcmwb.engine.issuance import allocate, parse_allocation
+from jcmwb.sheets.workbook import write_workbook
 
 HALF_UP_FOR_JAPAN = {"JP": "50%", "XX": "50%", "rounding": {"JP": "up"}}
 
@@ -64,6 +65,6 @@ def test_allocation_in_result_and_sheet(tmp_path):
         }
     )
     assert result.er == 2017 and result.allocation == {"JP": 1009, "TH": 1008}
-    sheet = openpyxl.load_workbook(result.to_workbook(tmp_path / "MRS.xlsx"), data_only=True)["MRS(input)"]
+    sheet = openpyxl.load_workbook(write_workbook(result, tmp_path / "MRS.xlsx"), data_only=True)["MRS(input)"]
     rows = {r[0].value: r[2].value for r in sheet.iter_rows() if r[0].value in ("JP", "TH")}
     assert rows == {"JP": 1009, "TH": 1008}

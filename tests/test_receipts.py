@@ -44,7 +44,7 @@ def fake_outputs(period_file: Path, out: Path) -> dict[str, Any]:
     digest = sha256(period_file) + sha256(Path(period.monitored["EG_i_p"].data))
     for name in ("MRS.xlsx", "notebook.ipynb", "report.html"):
         (out / name).write_text(f"{name} from {digest} ER {result.er}\n")
-    receipt = make_receipt(result, period, NOTEBOOK, out)
+    receipt = make_receipt(result.summary(), period, NOTEBOOK, out)
     (out / "receipt.json").write_text(json.dumps(receipt, indent=2) + "\n")
     return receipt
 

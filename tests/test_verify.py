@@ -22,6 +22,7 @@ import pytest
 
 import jcmwb
 from jcmwb.cli import main
+from jcmwb.sheets.workbook import write_workbook
 from jcmwb.verify.sheet import ERROR, INCONSISTENCY, NOTE, half_unit, tolerance, verify_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,7 @@ def produced(project, tmp_path) -> Path:
     result = jcmwb.calculate(project / "period.yaml")
     assert result.values["EG_i_p"] == {"PV-1": pytest.approx(1200.0), "PV-2": pytest.approx(2400.9)}
     assert result.values["RE_p"] == pytest.approx(1440.36) and result.er == 1440
-    return result.to_workbook(tmp_path / "MRS.xlsx")
+    return write_workbook(result, tmp_path / "MRS.xlsx")
 
 
 def cells(path: Path) -> dict[str, str]:
@@ -313,7 +314,7 @@ def test_sheet_recalculated_by_libreoffice_still_agrees(produced, tmp_path, caps
 
 @pytest.mark.parametrize("period_file", sorted((ROOT / "data" / "examples").glob("*/*.yaml")), ids=lambda p: p.parent.name)
 def test_every_example_sheet_verifies_against_its_data(period_file, tmp_path):
-    sheet = jcmwb.calculate(period_file).to_workbook(tmp_path / "MRS.xlsx")
+    sheet = write_workbook(jcmwb.calculate(period_file), tmp_path / "MRS.xlsx")
     v = verify_sheet(sheet, data=period_file.parent)
     assert v.agrees and [f for f in v.findings if f.severity != NOTE] == [], [f.message for f in v.findings]
     assert v.er_reported == v.er_recomputed
@@ -323,7 +324,7 @@ def test_every_example_sheet_verifies_against_its_data(period_file, tmp_path):
 def test_credit_allocation_that_does_not_add_up(project, tmp_path, capsys):
     text = (project / "period.yaml").read_text() + 'allocation: {JP: "50%", TH: "50%", rounding: {JP: up}}\n'
     (project / "period.yaml").write_text(text)
-    sheet = jcmwb.calculate(project / "period.yaml").to_workbook(tmp_path / "MRS.xlsx")
+    sheet = write_workbook(jcmwb.calculate(project / "period.yaml"), tmp_path / "MRS.xlsx")
     book = openpyxl.load_workbook(sheet)
     party = next(r[0].row for r in book[INPUT].iter_rows() if r[0].value == "TH")
     assert verify_cli(sheet, tmp_path, capsys)[0] == 0

@@ -18,6 +18,7 @@ import jcmwb
 from jcmwb.cli import main
 from jcmwb.engine.errors import InputError, SpecError
 from jcmwb.engine.spec import ROOT, load_spec, parse_spec
+from jcmwb.sheets.workbook import write_workbook
 
 
 def th5(start: str, end: str, **extra) -> dict:
@@ -72,7 +73,7 @@ def test_periods_on_either_side_pick_their_version_and_defaults(start, end, vers
 def test_the_version_shows_in_the_sheet(tmp_path):
     import openpyxl
 
-    path = jcmwb.calculate(th5("2023-01-01", "2023-06-30")).to_workbook(tmp_path / "MRS.xlsx")
+    path = write_workbook(jcmwb.calculate(th5("2023-01-01", "2023-06-30")), tmp_path / "MRS.xlsx")
     assert openpyxl.load_workbook(path)["MRS(input)"]["A1"].value == "Monitoring Spreadsheet: JCM_TH_AM005_ver02.0"
 
 

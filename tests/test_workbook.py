@@ -12,7 +12,7 @@ import pytest
 
 import jcmwb
 from jcmwb.sheets.recalc import cell_values, formula_cells, recalculate, recalculate_many, soffice
-from jcmwb.sheets.workbook import CALC_SHEET, INPUT_SHEET
+from jcmwb.sheets.workbook import CALC_SHEET, INPUT_SHEET, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*/*.yaml"))
@@ -47,7 +47,7 @@ def _find(sheet, text: str) -> tuple[int, int]:
 
 def test_input_sheet_layout(tmp_path):
     result = jcmwb.calculate(TH_TYPED)
-    path = result.to_workbook(tmp_path / "MRS.xlsx")
+    path = write_workbook(result, tmp_path / "MRS.xlsx")
     book = openpyxl.load_workbook(path, data_only=True)
     sheet = book[INPUT_SHEET]
     assert sheet["A1"].value == "Monitoring Spreadsheet: JCM_TH_AM001_ver01.0"
@@ -72,7 +72,7 @@ def test_input_sheet_layout(tmp_path):
 
 def test_calc_process_blocks_are_live_formulas_with_values(tmp_path):
     result = jcmwb.calculate(ID_TYPED)
-    path = result.to_workbook(tmp_path / "MRS.xlsx")
+    path = write_workbook(result, tmp_path / "MRS.xlsx")
     formulas = openpyxl.load_workbook(path)[CALC_SHEET]
     values = openpyxl.load_workbook(path, data_only=True)[CALC_SHEET]
     titles = [c.value for c in formulas["A"] if isinstance(c.value, str) and c.value[:2] in ("1.", "2.", "3.", "4.")]
@@ -95,8 +95,8 @@ def test_calc_process_blocks_are_live_formulas_with_values(tmp_path):
 
 
 def test_same_inputs_give_byte_identical_workbook(tmp_path):
-    a = jcmwb.calculate(ID_TYPED).to_workbook(tmp_path / "a.xlsx")
-    b = jcmwb.calculate(ID_TYPED).to_workbook(tmp_path / "b.xlsx")
+    a = write_workbook(jcmwb.calculate(ID_TYPED), tmp_path / "a.xlsx")
+    b = write_workbook(jcmwb.calculate(ID_TYPED), tmp_path / "b.xlsx")
     assert a.read_bytes() == b.read_bytes()
     with zipfile.ZipFile(a) as archive:
         core = archive.read("docProps/core.xml").decode()
@@ -113,7 +113,7 @@ def test_write_is_atomic_on_failure(tmp_path, monkeypatch):
 
     monkeypatch.setattr("jcmwb.sheets.workbook._write_calc", boom)
     with pytest.raises(RuntimeError):
-        result.to_workbook(target)
+        write_workbook(result, target)
     assert target.read_bytes() == b"previous"
     assert list(tmp_path.iterdir()) == [target]
 
@@ -161,7 +161,7 @@ def test_libreoffice_recalculation_equals_engine(tmp_path):
     for n, source in enumerate(sources):
         result = jcmwb.calculate(source)
         results.append(result)
-        produced.append(result.to_workbook(tmp_path / "ours" / f"mrs{n}.xlsx"))
+        produced.append(write_workbook(result, tmp_path / "ours" / f"mrs{n}.xlsx"))
     recalculated = recalculate_many(produced, tmp_path / "lo")
     for mine, theirs, result in zip(produced, recalculated, results):
         assert _oracle_compare(mine, theirs) >= 3

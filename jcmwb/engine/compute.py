@@ -104,14 +104,9 @@ class Result:
             "values": {n: {"value": self.values[n], "unit": self.nodes[n].unit} for n in self.spec.equations},
             "provisional_defaults": self.provisional,
             "warnings": list(self.warnings),
+            "gaps": len(self.gaps),
             "allocation": dict(self.allocation),
         }
-
-    def to_workbook(self, path: str | Path) -> Path:
-        """Write the Monitoring Report Sheet (see ``jcmwb.sheets.workbook``)."""
-        from jcmwb.sheets.workbook import write_workbook  # renderers depend on the engine, not the reverse
-
-        return write_workbook(self, Path(path))
 
 
 def _dated(values: tuple[DatedValue, ...], period: MonitoringPeriod, name: str) -> DatedValue:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -423,3 +424,49 @@ def load_period(path: str | Path) -> MonitoringPeriod:
     """Read and validate a monitoring-period YAML file."""
     path = Path(path).resolve()
     return parse_period(load_yaml(path, error=InputError), path=path)
+
+
+# -- finding monitoring-period files -------------------------------------------------------------
+def first_lines(path: Path) -> list[str] | None:
+    """The first non-blank, non-comment lines of a YAML file; None when it cannot be read as
+    UTF-8 text (a folder named x.yaml, a FIFO, a device, bad bytes, no permission).
+
+    Only a regular file is opened, without blocking, and only its first 4 kB are read.
+    """
+    import codecs
+
+    if not path.is_file():  # follows links; a FIFO is never opened here
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            # Incremental: a character cut at the 4 kB boundary is not a decoding error.
+            text = codecs.getincrementaldecoder("utf-8-sig")().decode(handle.read(4096), final=False)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def is_period_file(path: Path) -> bool:
+    """A monitoring-period file starts with ``methodology:``; a spec (any name) with other keys."""
+    head = first_lines(path)
+    if head is None:
+        return True  # the period loader names the problem
+    return not head or head[0].startswith("methodology:")
+
+
+def period_files(folder: Path) -> list[Path]:
+    """Monitoring-period files below ``folder``: YAML files whose first key is ``methodology``.
+
+    A ``.yaml`` that cannot be read as text (not UTF-8, a folder or FIFO named x.yaml, no
+    permission) is listed too: it may be a period file, and its run reports why it is not
+    one, as that period's error, while the others run. Hidden folders below ``folder`` are skipped.
+    """
+    found = []
+    for path in sorted(folder.rglob("*.yaml")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        head = first_lines(path)
+        if head is None or (head and head[0].startswith("methodology:")):
+            found.append(path)
+    return found

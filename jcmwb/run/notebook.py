@@ -77,23 +77,23 @@ output_dir = ""
         _code(
             """
 import jcmwb
-from jcmwb.run import show as report
+from jcmwb.run import show
 
 result = jcmwb.calculate(period_file)
-report.overview(result)
+show.overview(result)
 """
         ),
         _md("## Eligibility\n\nThe methodology's checklist, with the answers given in the monitoring-period file."),
-        _code("report.eligibility(result)"),
+        _code("show.eligibility(result)"),
         _md("## Inputs\n\nMonitored values (after any conservative correction) with the rows they come from, and the values fixed ex ante with their source and status."),
-        _code("report.inputs(result)"),
-        _code("report.data_quality(result)"),
+        _code("show.inputs(result)"),
+        _code("show.data_quality(result)"),
     ]
     for name, param in spec.parameters.items():
         if param.kind == "monitored":
             cells.append(_md(f"### Monthly ${param.symbol}$: {param.description}"))
-            cells.append(_code(f'report.monthly_plot(result, "{name}")'))
-            cells.append(_code(f'report.monthly_table(result, "{name}")'))
+            cells.append(_code(f'show.monthly_plot(result, "{name}")'))
+            cells.append(_code(f'show.monthly_table(result, "{name}")'))
     for number, block in enumerate(BLOCKS, start=1):
         lines = [f"## {number}. {BLOCK_TITLES[block]}", ""]
         for eq in (e for e in spec.equations.values() if e.block == block):
@@ -110,18 +110,19 @@ report.overview(result)
         if block == "defaults":
             lines.append("Default values are chosen by the option given in the monitoring-period file and the date they apply from.")
         cells.append(_md("\n".join(lines)))
-        cells.append(_code(f'report.block(result, "{block}")'))
+        cells.append(_code(f'show.block(result, "{block}")'))
     cells += [
         _md("## Result\n\nThe emission reductions as the methodology rounds them, with every warning, then how the number was obtained."),
-        _code("report.outcome(result)"),
-        _code("report.trace(result)"),
+        _code("show.outcome(result)"),
+        _code("show.trace(result)"),
         _code(
             """
-# Headless runs (jcmwb run) pass an output folder: write the Monitoring Report Sheet there.
+# Headless runs (jcmwb run) pass an output folder: write the Monitoring Report Sheet there,
+# from this Result (the one calculation of the run).
 if output_dir:
-    from jcmwb.run.runner import write_outputs
+    from jcmwb.run.outputs import write_result_outputs
 
-    write_outputs(result, output_dir)
+    write_result_outputs(result, output_dir)
 """
         ),
         _md("## References\n\n" + ("\n".join(f"- {r}" for r in spec.references) or "- (none given in the spec)")),

@@ -12,7 +12,7 @@ copied anywhere, and when the receipt's folder is copied together with its input
 same relative positions.
 
 - ``outputs`` maps plain file names in the receipt's folder (never a path) to their sha256:
-  exactly the files a run writes (``jcmwb.run.runner.OUTPUTS``); ``receipt.json`` is an output
+  exactly the files a run writes (``jcmwb.run.outputs.HASHED``); ``receipt.json`` is an output
   too, but its hash cannot be inside itself: it is checked by re-running and comparing the
   re-run's receipt with it.
 - ``inputs`` lists the monitoring-period file, then every data file it names. A checker

@@ -22,21 +22,17 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jcmwb import __version__
-from jcmwb.engine.errors import InputError, RunError
+from jcmwb.engine import errors
+from jcmwb.engine.errors import InputError, JcmwbError, RunError, SpecError
 from jcmwb.engine.period import MonitoringPeriod, load_period
 from jcmwb.engine.spec import ROOT
 from jcmwb.run.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
-
-if TYPE_CHECKING:
-    from jcmwb.engine.compute import Result
+from jcmwb.run.outputs import HASHED, RECEIPT, RESULT_JSON, read_summary, write_text_atomically
 
 REPORTS = ROOT / "reports"
-OUTPUTS = ("MRS.xlsx", "notebook.ipynb", "report.html")
-RESULT_JSON = "result.json"
-RECEIPT = "receipt.json"
 # Seconds a single cell may run; a year of 15-minute data for many points takes far less.
 EXECUTION_TIMEOUT = 1800
 # The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not the
@@ -62,21 +58,6 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def write_outputs(result: Result, output_dir: str | Path) -> None:
-    """What the notebook writes in a headless run: the sheet and the result in JSON."""
-    out = Path(output_dir)
-    result.to_workbook(out / "MRS.xlsx")
-    summary = result.summary()
-    _write_text(out / RESULT_JSON, json.dumps(summary, indent=2, sort_keys=True, default=str) + "\n")
-
-
-def _write_text(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(tmp, path)
-
-
 def default_output(period: MonitoringPeriod, reports: Path | None = None) -> Path:
     """``reports/<project>/<start>_<end>/``."""
     return (reports or REPORTS) / period.project_id / period.label
@@ -95,21 +76,33 @@ def input_files(period: MonitoringPeriod) -> list[tuple[str, Path]]:
 
 @dataclass
 class RunOutcome:
+    """Where a run's outputs are, and its result as the kernel computed it."""
+
     out_dir: Path
-    result: Result
+    summary: dict[str, Any]  # jcmwb.engine.compute.Result.summary(), from the kernel
     receipt: dict[str, Any]
 
     @property
+    def result_name(self) -> str:
+        return self.receipt["result"]["name"]
+
+    @property
     def er(self) -> float:
-        return self.result.er
+        return self.summary["values"][self.result_name]["value"]
+
+    @property
+    def unit(self) -> str:
+        return self.summary["values"][self.result_name]["unit"]
 
 
 def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str | Path | None = None, reports: str | Path | None = None) -> RunOutcome:
-    """Validate and run one monitoring period; returns where the outputs are and the Result."""
-    from jcmwb.engine.compute import calculate
+    """Validate one monitoring period and run its notebook, the calculation of record.
 
+    The period file is read and checked here (strictly, against its spec) before any kernel
+    starts; the calculation itself runs once, in the notebook's kernel. A bad input found
+    there (the monitoring data) is raised here as the same error, and nothing is written.
+    """
     period = load_period(period_file)
-    result = calculate(period)  # raises JcmwbError on bad input: before any kernel or folder
     spec = period.spec
     nb_path = Path(notebook) if notebook else ROOT / "notebooks" / f"{spec.id}.ipynb"
     if not nb_path.exists():
@@ -119,20 +112,28 @@ def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str
     staging = staging_folder(out_dir)
     try:
         _execute(nb_path, staging, out_dir, Path(period.path))
-        produced = json.loads((staging / RESULT_JSON).read_text(encoding="utf-8"))
+        summary = read_summary(staging)
         (staging / RESULT_JSON).unlink()
-        reported = produced["values"][spec.result]["value"]
-        if reported != result.er:
-            raise RunError("the notebook's result differs from the engine's", file=str(nb_path), expected=str(result.er), found=str(reported))
         _html(staging / "notebook.ipynb", staging / "report.html")
-        receipt = make_receipt(result, period, nb_path, staging)
-        _write_text(staging / RECEIPT, json.dumps(receipt, indent=2) + "\n")
+        receipt = make_receipt(summary, period, nb_path, staging)
+        write_text_atomically(staging / RECEIPT, json.dumps(receipt, indent=2) + "\n")
         publish(staging, out_dir)
     except BaseException:
         discard(staging)
         raise
     _remove_failed(out_dir)
-    return RunOutcome(out_dir, result, receipt)
+    return RunOutcome(out_dir, summary, receipt)
+
+
+def _input_error(exc: Exception) -> JcmwbError | None:
+    """The kernel's error as the engine raised it, when it is one of jcmwb's input errors."""
+    kind = getattr(errors, str(getattr(exc, "ename", "")), None)
+    if isinstance(kind, type) and issubclass(kind, (InputError, SpecError)):
+        try:
+            return kind(str(exc.evalue))  # the one-line message, as it was built in the kernel
+        except TypeError:
+            return InputError(str(exc.evalue))
+    return None
 
 
 def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> None:
@@ -157,6 +158,9 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> 
             extra_arguments=QUIET_KERNEL,
         )
     except PapermillExecutionError as exc:
+        bad_input = _input_error(exc)
+        if bad_input is not None:
+            raise bad_input from None
         kept = _keep_failed(executed, out_dir)
         raise RunError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=str(nb_path), where=f"failed notebook kept in {kept}") from exc
     import nbformat
@@ -208,7 +212,7 @@ def _remove_failed(out_dir: Path) -> None:
         shutil.rmtree(failed, ignore_errors=True)
 
 
-def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_dir: Path) -> dict[str, Any]:
+def make_receipt(summary: dict[str, Any], period: MonitoringPeriod, notebook: Path, out_dir: Path) -> dict[str, Any]:
     """What is needed to re-run offline and to prove the outputs came from these inputs.
 
     The format is ``jcmwb.run.receipts``' (format 2). Input paths are relative to ``out_dir``,
@@ -242,7 +246,7 @@ def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_d
         "packages": packages,
         "methodology": {
             "id": spec.id,
-            "version": result.version,
+            "version": summary["version"],
             "spec": library(spec.path),
             "spec_sha256": spec.sha256,
         },
@@ -250,13 +254,13 @@ def make_receipt(result: Result, period: MonitoringPeriod, notebook: Path, out_d
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "notebook": {"path": library(notebook), "sha256": sha256(notebook)},
         "inputs": [{"role": role, "path": receipt_path(path, out_dir), "sha256": sha256(path)} for role, path in input_files(period)],
-        "outputs": {name: sha256(out_dir / name) for name in OUTPUTS},
+        "outputs": {name: sha256(out_dir / name) for name in HASHED},
         "result": {
             "name": spec.result,
-            "value": result.er,
+            "value": summary["values"][spec.result]["value"],
             "unit": spec.equations[spec.result].unit,
-            "values": {n: result.values[n] for n in spec.equations},
+            "values": {n: summary["values"][n]["value"] for n in spec.equations},
         },
-        "provisional_defaults": result.provisional,
-        "warnings": result.warnings,
+        "provisional_defaults": summary["provisional_defaults"],
+        "warnings": summary["warnings"],
     }

@@ -51,7 +51,7 @@ from jcmwb.engine.errors import InputError, JcmwbError, SheetError
 from jcmwb.engine.spec import Spec, load_spec
 from jcmwb.engine.units import factor, strip_period
 from jcmwb.sheets.reader import Cell, ReportedSheet, period_of, read_sheet
-from jcmwb.sheets.workbook import plain_symbol
+from jcmwb.sheets.workbook import plain_symbol, write_workbook
 
 if TYPE_CHECKING:
     from jcmwb.engine.compute import Result
@@ -631,7 +631,7 @@ def _check_formulas(sheet: ReportedSheet, spec: Spec, result: Result, findings: 
     formula that refers to a hole (``holes``: already a finding of its own) is not compared.
     """
     with tempfile.TemporaryDirectory(prefix="jcmwb-verify-") as folder:
-        expected_sheet = read_sheet(result.to_workbook(Path(folder) / "expected.xlsx"))
+        expected_sheet = read_sheet(write_workbook(result, Path(folder) / "expected.xlsx"))
     mine, theirs = _labels(sheet), _labels(expected_sheet)
     wanted: dict[tuple[str, str | None], str] = {(r.parameter, r.member): _normalised(r.value, theirs) for r in expected_sheet.calc if r.value.formula}
     pairs = [((r.parameter, r.member), r.value, r.parameter) for r in sheet.calc]
@@ -683,8 +683,7 @@ def _check_references(sheet: ReportedSheet, findings: list[Finding]) -> set[tupl
 
 def _declared_period(folder: Path, spec: Spec, sheet: ReportedSheet) -> tuple[Path, Any] | None:
     """The monitoring-period file in ``folder`` for this methodology (same project first)."""
-    from jcmwb.cli import period_files
-    from jcmwb.engine.period import load_period
+    from jcmwb.engine.period import load_period, period_files
 
     found = []
     for candidate in period_files(folder):
@@ -991,8 +990,8 @@ def _check_library(receipt: dict[str, Any], check: ReceiptCheck) -> None:
 
 def _check_output_entries(receipt: dict[str, Any], receipt_dir: Path, check: ReceiptCheck) -> dict[str, str]:
     """Exactly the outputs a run writes; returns the sha256 of each file of that name beside the receipt."""
+    from jcmwb.run.outputs import HASHED as OUTPUTS
     from jcmwb.run.receipts import RECEIPT, key_path
-    from jcmwb.run.runner import OUTPUTS
 
     named = receipt["outputs"]
     for name in named:
@@ -1148,6 +1147,7 @@ def verify_receipt(path: str | Path, *, keep: str | Path | None = None) -> Recei
     """
     from jcmwb.run import runner
     from jcmwb.run.output_folder import publish
+    from jcmwb.run.outputs import HASHED as HASHED_OUTPUTS
     from jcmwb.run.receipts import RECEIPT, read_receipt
 
     path = Path(path)
@@ -1174,7 +1174,7 @@ def verify_receipt(path: str | Path, *, keep: str | Path | None = None) -> Recei
             return check
         check.er_rerun = outcome.er
         produced_dir = Path(outcome.out_dir)
-        for name in runner.OUTPUTS:
+        for name in HASHED_OUTPUTS:
             expected = receipt["outputs"].get(name)
             found = _digest(produced_dir / name)
             check.outputs.append({"name": name, "expected": expected or "no entry", "found": found, "beside": beside[name]})
