@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jcmwb import calculate  # noqa: E402
+from jcmwb.engine.facts import COUNTRIES, NOT_SEEN, SCOPES, Fact  # noqa: E402
 from jcmwb.engine.period import period_files  # noqa: E402
-from jcmwb.library.catalogue import COUNTRIES, NOT_SEEN, RUNNABLE_LABELS, SCOPES, Entry, Fact, load_catalogue, summary  # noqa: E402
+from jcmwb.library.catalogue import RUNNABLE_LABELS, Entry, load_catalogue, summary  # noqa: E402
 
 PAGE = ROOT / "docs" / "catalogue.md"
 EXAMPLES = ROOT / "data" / "examples"

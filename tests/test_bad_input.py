@@ -16,7 +16,8 @@ from conftest import BAD, FIXTURES, SPECS
 import jcmwb
 from jcmwb.engine.errors import DataError, FormulaError, InputError, JcmwbError, SpecError, UnitError
 from jcmwb.engine.period import parse_period
-from jcmwb.engine.spec import load_spec, load_yaml
+from jcmwb.engine.spec import load_spec
+from jcmwb.engine.strict_yaml import load_yaml
 
 # (fixture, error class, file named in the message, parts of the message)
 SPEC_CASES = [

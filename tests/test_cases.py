@@ -19,7 +19,7 @@ from conftest import CASES
 
 import jcmwb
 from jcmwb.engine.errors import InputError
-from jcmwb.engine.spec import load_yaml
+from jcmwb.engine.strict_yaml import load_yaml
 
 CASE_FILES = sorted(CASES.glob("*/*.yaml"))
 REQUIRED = ("description", "period", "expected", "tolerance", "derivation", "expected_warnings", "expected_notes", "expected_corrections")

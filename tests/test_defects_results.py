@@ -24,7 +24,7 @@ from jcmwb.engine.corrections import apply_corrections, calibration_decision, fi
 from jcmwb.engine.errors import ConservativenessError, DataError, InputError, UnitError
 from jcmwb.engine.monitoring import Gap, MonitoredData, PointData
 from jcmwb.engine.period import parse_period
-from jcmwb.engine.spec import load_yaml
+from jcmwb.engine.strict_yaml import load_yaml
 from jcmwb.engine.units import PLAUSIBLE_MAX, parse_unit, plausible_max
 
 EXAMPLES = ROOT / "data" / "examples"

@@ -352,7 +352,7 @@ needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not
 def test_libreoffice_recalculates_a_category_sheet_and_a_line_out_of_service(folder, tmp_path):
     """Split values and the helper's IF for zero hours recalculate to the engine's numbers."""
     out = tmp_path / "out"
-    case = jcmwb.engine.spec.load_yaml(CASES / "MN_AM001" / "line_out_of_service.yaml")
+    case = jcmwb.engine.strict_yaml.load_yaml(CASES / "MN_AM001" / "line_out_of_service.yaml")
     results = [calc(period(folder), folder), jcmwb.calculate(case["period"], base_dir=CASES / "MN_AM001")]
     for n, result in enumerate(results):
         mine = write_workbook(result, out / f"mrs{n}.xlsx")
@@ -405,7 +405,7 @@ def test_zero_in_the_sheet_and_other_numbers_still_refused():
 
 # -- a monitored number of days (or hours) typed in the period file -------------------------------
 def test_monitored_days_typed_with_a_unit():
-    case = jcmwb.engine.spec.load_yaml(CASES / "MM_AM005" / "days_cap_binding.yaml")
+    case = jcmwb.engine.strict_yaml.load_yaml(CASES / "MM_AM005" / "days_cap_binding.yaml")
     raw = copy.deepcopy(case["period"])
     assert jcmwb.calculate(raw).values["D_p"] == 365
     # the same period given in hours is converted to days: 8760 h = 365 days

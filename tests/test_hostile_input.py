@@ -40,7 +40,8 @@ import jcmwb
 from jcmwb.cli import _batch_one
 from jcmwb.engine.errors import DataError, InputError, JcmwbError, SpecError
 from jcmwb.engine.period import period_files
-from jcmwb.engine.spec import MAX_YAML_DEPTH, load_spec
+from jcmwb.engine.spec import load_spec
+from jcmwb.engine.strict_yaml import MAX_YAML_DEPTH
 
 HOSTILE = BAD / "hostile"
 GOOD = FIXTURES / "good"

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT
 
 from jcmwb.engine.errors import InputError, SpecError
-from jcmwb.run.output_folder import MARKER, STAGING_MARKER, check_output_folder, clean_leftovers, foreign_entries, publish, staging_folder
+from jcmwb.run.output_folder import MARKER, STAGING_MARKER, check_output_folder, clean_leftovers, discard, foreign_entries, publish, staging_folder
 
 EXAMPLE = ROOT / "data" / "examples" / "ID_AM002"
 PERIOD = "EXAMPLE-ID001_2021.yaml"
@@ -236,3 +236,20 @@ def test_read_only_parent_is_one_clear_error(workdir: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "cannot write beside the output folder" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_failed_run_removes_the_folders_it_created(tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "PROJECT" / "2021-01-01_2021-12-31"
+    staging = staging_folder(target)
+    assert (tmp_path / "reports" / "PROJECT").is_dir()
+    discard(staging)
+    assert list(tmp_path.iterdir()) == []  # reports/ and reports/PROJECT/ were this run's: gone
+
+
+def test_a_failed_run_keeps_folders_that_existed_or_filled(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    target = tmp_path / "reports" / "PROJECT" / "2021-01-01_2021-12-31"
+    staging = staging_folder(target)
+    (tmp_path / "reports" / "PROJECT" / "other-period").mkdir()  # another run's outputs meanwhile
+    discard(staging)
+    assert sorted(p.name for p in (tmp_path / "reports" / "PROJECT").iterdir()) == ["other-period"]

@@ -11,7 +11,8 @@ import yaml
 from conftest import ROOT, SPECS
 
 from jcmwb.engine.errors import FormulaError, InputError, SpecError
-from jcmwb.engine.spec import RangeRow, Text, catalogue, load_spec, load_yaml, parse_spec
+from jcmwb.engine.spec import RangeRow, Text, catalogue, load_spec, parse_spec
+from jcmwb.engine.strict_yaml import load_yaml
 
 MINIMAL = yaml.safe_load((SPECS / "minimal.yaml").read_text(encoding="utf-8"))
 

@@ -20,7 +20,8 @@ import pandas as pd
 
 from jcmwb.engine.errors import InputError
 from jcmwb.engine.issuance import Allocation, parse_allocation
-from jcmwb.engine.spec import ID_PATTERN, Spec, load_spec, load_yaml
+from jcmwb.engine.spec import ID_PATTERN, Spec, load_spec
+from jcmwb.engine.strict_yaml import load_yaml
 from jcmwb.engine.units import factor, parse_unit, plausible_max, strip_period
 
 FORMATS = ("interval", "register", "monthly", "daily")

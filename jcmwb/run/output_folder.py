@@ -148,14 +148,21 @@ def clean_leftovers(target: Path) -> list[Path]:
     return removed
 
 
+# Folders a staging folder's run created above it (e.g. ``reports/<project>/``): a run that fails
+# removes them again if they are still empty, so a failed run leaves nothing behind.
+_CREATED_PARENTS: dict[Path, list[Path]] = {}
+
+
 def staging_folder(out_dir: str | Path) -> Path:
     """A new private folder beside ``out_dir`` to write the outputs into; stale ones are cleaned first."""
     target = _absolute(out_dir)
+    created = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))
         (staging / STAGING_MARKER).touch()
+        _CREATED_PARENTS[staging] = created  # deepest first
     except OSError as exc:
         raise InputError("cannot write beside the output folder", file=str(target.parent), expected="a folder you may write to", found=exc.strerror or type(exc).__name__) from exc
     return staging
@@ -177,6 +184,7 @@ def publish(staging: Path, out_dir: str | Path) -> Path:
     files since the run started is still refused.
     """
     target = check_output_folder(out_dir)
+    _CREATED_PARENTS.pop(staging, None)
     (staging / STAGING_MARKER).unlink(missing_ok=True)
     files = sorted(p.name for p in staging.iterdir() if p.name != MARKER)
     (staging / MARKER).write_text(json.dumps({"written_by": "jcmwb", "files": files}, indent=1) + "\n", encoding="utf-8")
@@ -195,9 +203,14 @@ def publish(staging: Path, out_dir: str | Path) -> Path:
 
 
 def discard(staging: Path) -> None:
-    """Remove a staging folder this process made (after a failure)."""
+    """Remove a staging folder this process made (after a failure), and the empty folders it needed."""
     if (staging / STAGING_MARKER).exists() or (staging / MARKER).exists():
         shutil.rmtree(staging, ignore_errors=True)
+    for folder in _CREATED_PARENTS.pop(staging, []):
+        try:
+            folder.rmdir()  # only an empty folder: another run may have put its outputs there meanwhile
+        except OSError:
+            break
 
 
 def listing(folder: Path) -> list[str]:
