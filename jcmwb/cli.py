@@ -178,6 +178,9 @@ EXTRA_VERBS.append(_register_app)
 from jcmwb.verify.sheet import register as _register_verify  # noqa: E402
 
 EXTRA_VERBS.append(_register_verify)
+from jcmwb.run.project import register as _register_project  # noqa: E402
+
+EXTRA_VERBS.append(_register_project)
 
 
 def main(argv: list[str] | None = None) -> int:

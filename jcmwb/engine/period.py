@@ -20,6 +20,7 @@ import pandas as pd
 
 from jcmwb.engine.errors import InputError
 from jcmwb.engine.issuance import Allocation, parse_allocation
+from jcmwb.engine.project import load_merged
 from jcmwb.engine.spec import ID_PATTERN, Spec, load_spec
 from jcmwb.engine.strict_yaml import load_yaml
 from jcmwb.engine.units import factor, parse_unit, plausible_max, strip_period
@@ -79,6 +80,7 @@ class MonitoringPeriod:
     alternatives: dict[str, str] = field(default_factory=dict)  # equation -> alternative in use
     version_named: bool = False  # the file names the version (else: the one in force at the start)
     plausible_max: dict[str, float] = field(default_factory=dict)  # unit -> bound, over units.PLAUSIBLE_MAX
+    project_file: Path | None = None  # the project.yaml this period inherits from (jcmwb.engine.project)
 
     @property
     def label(self) -> str:
@@ -422,9 +424,18 @@ def _project_id(c: _Check, value: Any) -> str:
 
 
 def load_period(path: str | Path) -> MonitoringPeriod:
-    """Read and validate a monitoring-period YAML file."""
+    """Read and validate a monitoring-period YAML file.
+
+    A period file beside a ``project.yaml`` inherits what that file says (DESIGN.md 4.1b):
+    the merged mapping is validated, and a contradiction names both files.
+    """
     path = Path(path).resolve()
-    return parse_period(load_yaml(path, error=InputError), path=path)
+    merged = load_merged(path)
+    if merged is None:
+        return parse_period(load_yaml(path, error=InputError), path=path)
+    period = parse_period(merged[0], path=path)
+    period.project_file = merged[2].path
+    return period
 
 
 # -- finding monitoring-period files -------------------------------------------------------------

@@ -59,7 +59,12 @@ def foreign_entries(folder: Path) -> list[str]:
     if ours is None:
         return entries
     ours.add(MARKER)
-    return [name for name in entries if name not in ours or (folder / name).is_symlink() or not (folder / name).is_file()]
+    return [name for name in entries if name not in ours or (folder / name).is_symlink() or not _own_entry(folder / name)]
+
+
+def _own_entry(path: Path) -> bool:
+    """A file, or a folder that is itself wholly jcmwb's (a project's period folders: jcmwb project)."""
+    return path.is_file() or (path.is_dir() and _marked_files(path) is not None and not foreign_entries(path))
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -174,7 +179,7 @@ def _publish_permissions(folder: Path) -> None:
     os.umask(umask)
     folder.chmod(0o777 & ~umask)
     for item in folder.iterdir():
-        item.chmod(0o666 & ~umask)
+        item.chmod((0o777 if item.is_dir() else 0o666) & ~umask)  # a folder needs its x bit to be entered
 
 
 def publish(staging: Path, out_dir: str | Path) -> Path:

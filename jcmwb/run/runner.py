@@ -68,6 +68,8 @@ def input_files(period: MonitoringPeriod) -> list[tuple[str, Path]]:
     files: list[tuple[str, Path]] = []
     if period.path:
         files.append(("monitoring period", Path(period.path)))
+    if period.project_file:  # what the period inherits (jcmwb.engine.project)
+        files.append(("project", Path(period.project_file)))
     for item in period.monitored.values():
         if item.data is not None and all(p != Path(item.data) for _, p in files):
             files.append((f"data for {item.name}", Path(item.data)))
