@@ -60,7 +60,7 @@ TABLE1_COLUMNS = (
 TABLE2_COLUMNS = ("Parameters", "Unit i", "Description of data", "Values", "Units", "Source of data", "Status / comments")
 TABLE3_COLUMNS = ("Monitoring period", "Emission reductions", "Units")
 CALC_COLUMNS = ("Description", "Fuel type", "Value", "Units", "Parameter", "Formula", "Note")
-# Column positions the reader (jcmwb.verify.sheet) relies on.
+# Column positions of the values (``layout``); the reader finds the columns by their titles.
 T1_VALUE_COL = 4
 T2_VALUE_COL = 3
 CALC_VALUE_COL = 2
@@ -81,16 +81,80 @@ def document_date(result: Result) -> dt.datetime:
     return dt.datetime.combine(result.period.end, dt.time())
 
 
+@dataclass(frozen=True)
+class Placed:
+    """One cell the MRS lays out: what it holds and where (row and column 0-based, as XlsxWriter counts).
+
+    ``kind`` is ``monitored`` (Table 1; ``member`` is the monitoring point), ``fixed`` (Table 2),
+    ``result`` (Table 3's ER_p), ``block`` (a block title of the calculation sheet; ``name`` is
+    the title), ``equation``, or ``default`` (a default repeated on the calculation sheet).
+    """
+
+    kind: str
+    name: str
+    member: str | None
+    sheet: str
+    row: int
+    col: int
+
+    @property
+    def ref(self) -> str:
+        """``'MRS(input)'!$E$9``: the absolute reference a formula uses."""
+        return f"'{self.sheet}'!{xl_rowcol_to_cell(self.row, self.col, row_abs=True, col_abs=True)}"
+
+
 @dataclass
-class _Cells:
-    """Where each value lives: (name, member) -> absolute reference with sheet."""
+class Layout:
+    """Where the MRS of one Result puts each value, and the formula of each calculated cell.
 
+    Made by ``layout`` without a workbook: the writer fills the cells it names, and ``jcmwb
+    verify`` takes from it the formulas a submitted sheet should hold.
+
+    Attributes
+    ----------
+    cells
+        Every value cell and block title, in the order the writer fills them.
+    captions
+        Row of the caption of ``table1``, ``table2``, ``table3`` (input sheet) and of the column
+        titles of ``calc`` (calculation sheet).
+    formulas
+        The formula text (``=...``) of each calculated cell: equations, defaults, Table 3.
+    refs
+        ``(name, member) -> 'Sheet'!$C$9`` of each value a formula can use: Table 1, Table 2
+        and the equations (``member`` None for a value without an index).
+    """
+
+    cells: list[Placed] = field(default_factory=list)
+    captions: dict[str, int] = field(default_factory=dict)
+    formulas: dict[Placed, str] = field(default_factory=dict)
     refs: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    _at: dict[tuple[str, str, str | None], Placed] = field(default_factory=dict, repr=False)
 
-    def put(self, sheet: str, row: int, col: int, name: str, member: str | None = None) -> None:
-        self.refs[(name, member)] = f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
+    def place(self, kind: str, name: str, member: str | None, sheet: str, row: int, col: int) -> int:
+        """Lay out one cell; returns the next row."""
+        cell = Placed(kind, name, member, sheet, row, col)
+        self.cells.append(cell)
+        self._at[(kind, name, member)] = cell
+        if kind in ("monitored", "fixed", "equation"):
+            self.refs[(name, member)] = cell.ref
+        return row + 1
+
+    def row(self, kind: str, name: str, member: str | None = None) -> int:
+        """The row of a cell laid out by ``place``."""
+        return self._at[(kind, name, member)].row
+
+    @property
+    def result(self) -> Placed:
+        """Table 3's ER_p cell."""
+        return next(c for c in self.cells if c.kind == "result")
+
+    @property
+    def calc(self) -> list[Placed]:
+        """The rows of the calculation sheet, block titles included, top to bottom."""
+        return [c for c in self.cells if c.sheet == CALC_SHEET]
 
     def ref(self, name: str, binding: dict[str, str], index: str | None) -> str:
+        """The reference a formula uses for ``name`` under ``binding`` (``{index: member}``)."""
         member = binding.get(index) if index else None
         key = (name, member)
         if key not in self.refs and member is None:
@@ -99,6 +163,70 @@ class _Cells:
             if len(rows) == 1:
                 key = rows[0]
         return self.refs[key]
+
+
+def layout(result: Result) -> Layout:
+    """Lay out the Monitoring Report Sheet of ``result``: the cell of every value, every formula.
+
+    Pure: no workbook is made. ``write_workbook`` writes where it says, and ``jcmwb verify``
+    compares a submitted sheet's formulas with these, without writing a sheet to read it back.
+
+    Parameters
+    ----------
+    result
+        The computed monitoring period.
+
+    Returns
+    -------
+    Layout
+        The cells, caption rows, formula texts and references (see ``Layout``).
+    """
+    spec = result.spec
+    lay = Layout()
+    first = len(_header_lines(result)) + 1  # the header lines and a blank row, on both sheets
+    lay.captions["table1"] = first
+    row = first + 2  # the caption, then the column titles
+    for name, series in result.monitored.items():
+        for point in series.points:
+            row = lay.place("monitored", name, point, INPUT_SHEET, row, T1_VALUE_COL)
+    lay.captions["table2"] = row + 1  # after a blank row
+    row += 3
+    for name, fixed in result.fixed.items():
+        for member in _members(fixed.value):
+            row = lay.place("fixed", name, member, INPUT_SHEET, row, T2_VALUE_COL)
+    lay.captions["table3"] = row + 1
+    lay.place("result", spec.result, None, INPUT_SHEET, row + 3, 1)
+
+    lay.captions["calc"] = first
+    row = first + 1
+    for number, block in enumerate(BLOCKS, start=1):
+        row = lay.place("block", f"{number}. {BLOCK_TITLES[block]}", None, CALC_SHEET, row, 0)
+        if block == "defaults":
+            for name, fixed in result.fixed.items():
+                if spec.parameters[name].kind == "fixed_default":
+                    for member in _members(fixed.value):
+                        row = lay.place("default", name, member, CALC_SHEET, row, CALC_VALUE_COL)
+            continue
+        for name, eq in spec.equations.items():
+            if eq.block == block:
+                for member in result.indices.get(eq.index, []) if eq.index else [None]:
+                    row = lay.place("equation", name, member, CALC_SHEET, row, CALC_VALUE_COL)
+
+    # Formulas once every cell has its place: a formula may use an equation laid out further down.
+    symbols = spec.symbols()
+
+    def ref(name: str, binding: dict[str, str]) -> str:
+        return lay.ref(name, binding, symbols[name].index)
+
+    for cell in lay.cells:
+        if cell.kind == "equation":
+            eq = spec.equations[cell.name]
+            binding = {eq.index: cell.member} if eq.index and cell.member else {}
+            body = eq.formula.to_excel(ref, symbols, result.indices, eq.unit, binding)
+            lay.formulas[cell] = "=" + _rounded(body, eq.rounding, eq.floor_at_zero)
+        elif cell.kind in ("default", "result"):  # a default shows its Table 2 cell; Table 3 shows ER_p
+            lay.formulas[cell] = "=" + lay.refs[(cell.name, cell.member)]
+    return lay
 
 
 class _Formats:
@@ -144,52 +272,57 @@ def _write(result: Result, path: Path) -> None:
     )
     book.set_calc_mode("auto")
     fmt = _Formats(book)
-    cells = _Cells()
+    lay = layout(result)
     input_sheet = book.add_worksheet(INPUT_SHEET)
     calc_sheet = book.add_worksheet(CALC_SHEET)
     quality_sheet = book.add_worksheet(QUALITY_SHEET)
 
-    er_row = _write_input(result, input_sheet, fmt, cells)
-    _write_calc(result, calc_sheet, fmt, cells)
-    er_ref = cells.refs[(spec.result, None)]
-    input_sheet.write_formula(er_row, 1, "=" + er_ref, fmt.result, result.er)
+    _write_input(result, input_sheet, fmt, lay)
+    _write_calc(result, calc_sheet, fmt, lay)
+    input_sheet.write_formula(lay.result.row, lay.result.col, lay.formulas[lay.result], fmt.result, result.er)
     _write_quality(result, quality_sheet, fmt)
     book.close()
 
 
-def _headers(result: Result, sheet: Any, fmt: _Formats) -> int:
+def _header_lines(result: Result) -> list[tuple[str, str | None]]:
+    """The lines above the tables of both sheets, each with its format's name (the layout counts them)."""
     spec, period = result.spec, result.period
-    sheet.write(0, 0, header_line(spec.id, result.version), fmt.title)
-    sheet.write(1, 0, f"Reference Number: {period.project_id}", fmt.bold)
-    sheet.write(2, 0, f"Title of the project: {period.project_title}")
-    sheet.write(3, 0, f"Methodology: JCM_{spec.id}_ver{result.version} {spec.title}")
-    row = 4
+    lines: list[tuple[str, str | None]] = [
+        (header_line(spec.id, result.version), "title"),
+        (f"Reference Number: {period.project_id}", "bold"),
+        (f"Title of the project: {period.project_title}", None),
+        (f"Methodology: JCM_{spec.id}_ver{result.version} {spec.title}", None),
+    ]
     if result.provisional:
-        sheet.write(row, 0, "WARNING: PROVISIONAL default value(s) used: " + ", ".join(result.provisional) + ". Not yet confirmed against the official methodology.", fmt.warning)
-        row += 1
-    return row + 1
+        lines.append(("WARNING: PROVISIONAL default value(s) used: " + ", ".join(result.provisional) + ". Not yet confirmed against the official methodology.", "warning"))
+    return lines
 
 
-def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> int:
+def _headers(result: Result, sheet: Any, fmt: _Formats) -> None:
+    for row, (text, style) in enumerate(_header_lines(result)):
+        sheet.write(row, 0, text, getattr(fmt, style) if style else None)
+
+
+def _write_input(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> int:
     spec, period = result.spec, result.period
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 2, 16)
     sheet.set_column(3, 3, 40)
     sheet.set_column(4, 6, 14)
     sheet.set_column(7, 10, 36)
-    row = _headers(result, sheet, fmt)
+    _headers(result, sheet, fmt)
 
+    row = lay.captions["table1"]
     sheet.write(row, 0, "Table 1: Parameters monitored ex post", fmt.bold)
-    row += 1
     for col, title in enumerate(TABLE1_COLUMNS):
-        sheet.write(row, col, title, fmt.head)
-    row += 1
+        sheet.write(row + 1, col, title, fmt.head)
     period_text = f"{period.start.isoformat()} to {period.end.isoformat()}"
     for name, series in result.monitored.items():
         param = spec.parameters[name]
         item = period.monitored[name]
         values = result.values[name]
         for point, pdata in series.points.items():
+            row = lay.row("monitored", name, point)
             value = values[point] if isinstance(values, dict) else values
             calibration = [f"calibrated {c.date.isoformat()}, error {c.error_percent:+g}%" for c in item.calibration if c.point == point]
             label = "category" if param.categories or param.split_by else "point"
@@ -231,15 +364,11 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> in
                     sheet.write_number(row, col, value, fmt.input)
                 else:
                     sheet.write_string(row, col, text, fmt.text)
-            cells.put(INPUT_SHEET, row, T1_VALUE_COL, name, point)
-            row += 1
-    row += 1
 
+    row = lay.captions["table2"]
     sheet.write(row, 0, "Table 2: Parameters fixed ex ante (project-specific values and selected default values)", fmt.bold)
-    row += 1
     for col, title in enumerate(TABLE2_COLUMNS):
-        sheet.write(row, col, title, fmt.head)
-    row += 1
+        sheet.write(row + 1, col, title, fmt.head)
     for name, fixed in result.fixed.items():
         param = spec.parameters[name]
         members = list(fixed.value.items()) if isinstance(fixed.value, dict) else [(None, fixed.value)]
@@ -252,6 +381,7 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> in
         if fixed.choice:
             status += f"; option: {fixed.choice}; applies from {fixed.applies_from}"
         for member, value in members:
+            row = lay.row("fixed", name, member)
             sheet.write_string(row, 0, plain_symbol(param.symbol), fmt.text)
             sheet.write_string(row, 1, member or "", fmt.text)
             sheet.write_string(row, 2, str(param.description), fmt.text)
@@ -259,19 +389,15 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> in
             sheet.write_string(row, 4, param.unit, fmt.text)
             sheet.write_string(row, 5, fixed.member_sources.get(member, fixed.source) if member else fixed.source, fmt.text)
             sheet.write_string(row, 6, status, fmt.warn_text if fixed.status == "provisional" else fmt.text)
-            cells.put(INPUT_SHEET, row, T2_VALUE_COL, name, member)
-            row += 1
-    row += 1
 
+    row = lay.captions["table3"]
     sheet.write(row, 0, "Table 3: Ex-post calculation of CO2 emission reductions", fmt.bold)
-    row += 1
     for col, title in enumerate(TABLE3_COLUMNS):
-        sheet.write(row, col, title, fmt.head)
-    row += 1
-    sheet.write_string(row, 0, period_text, fmt.text)
-    sheet.write_string(row, 2, spec.equations[spec.result].unit, fmt.text)
-    er_row = row
-    row += 2
+        sheet.write(row + 1, col, title, fmt.head)
+    er_row = lay.result.row
+    sheet.write_string(er_row, 0, period_text, fmt.text)
+    sheet.write_string(er_row, 2, spec.equations[spec.result].unit, fmt.text)
+    row = er_row + 2
     if result.allocation and period.allocation is not None:
         row = _write_allocation(result, sheet, fmt, row, xl_rowcol_to_cell(er_row, 1))
     sheet.write(row, 0, "Values in yellow are inputs; every other number in this workbook is a formula over them.")
@@ -309,69 +435,38 @@ def _write_allocation(result: Result, sheet: Any, fmt: _Formats, row: int, er_ce
     return row + 1
 
 
-def _write_calc(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> None:
+def _write_calc(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> None:
     spec = result.spec
-    symbols = spec.symbols()
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 2, 16)
     sheet.set_column(3, 4, 14)
     sheet.set_column(5, 5, 44)
     sheet.set_column(6, 6, 40)
-    row = _headers(result, sheet, fmt)
+    _headers(result, sheet, fmt)
     for col, title in enumerate(CALC_COLUMNS):
-        sheet.write(row, col, title, fmt.head)
-    row += 1
+        sheet.write(lay.captions["calc"], col, title, fmt.head)
 
-    # Positions first, so a formula can refer to an equation written further down.
-    plan: list[tuple[str, Any]] = []
-    for number, block in enumerate(BLOCKS, start=1):
-        plan.append(("block", f"{number}. {BLOCK_TITLES[block]}"))
-        if block == "defaults":
-            plan.extend(("default", (name, member)) for name in result.fixed for member in _members(result.fixed[name].value) if spec.parameters[name].kind == "fixed_default")
+    for cell in lay.calc:
+        row, name, member = cell.row, cell.name, cell.member
+        if cell.kind == "block":
+            sheet.merge_range(row, 0, row, len(CALC_COLUMNS) - 1, name, fmt.block)
             continue
-        for name, eq in spec.equations.items():
-            if eq.block != block:
-                continue
-            for member in result.indices.get(eq.index, []) if eq.index else [None]:
-                plan.append(("equation", (name, member)))
-    positions: dict[tuple[str, str | None], int] = {}
-    for offset, (kind, what) in enumerate(plan):
-        if kind in ("equation", "default"):
-            positions[what] = row + offset
-            if kind == "equation":
-                cells.put(CALC_SHEET, row + offset, CALC_VALUE_COL, what[0], what[1])
-
-    def ref(name: str, binding: dict[str, str]) -> str:
-        index = symbols[name].index
-        return cells.ref(name, binding, index)
-
-    for kind, what in plan:
-        if kind == "block":
-            sheet.merge_range(row, 0, row, len(CALC_COLUMNS) - 1, what, fmt.block)
-            row += 1
-            continue
-        name, member = what
-        if kind == "default":
+        if cell.kind == "default":
             param = spec.parameters[name]
             fixed = result.fixed[name]
             label = str(param.description) + (f" ({member})" if member else "")
             value = fixed.value[member] if member else fixed.value
             provisional = fixed.status == "provisional"
-            source_ref = cells.refs[(name, member)]
             sheet.write_string(row, 0, label, fmt.text)
             sheet.write_string(row, 1, param.fuel_type, fmt.text)
-            sheet.write_formula(row, CALC_VALUE_COL, "=" + source_ref, fmt.provisional if provisional else fmt.number, value)
+            sheet.write_formula(row, CALC_VALUE_COL, lay.formulas[cell], fmt.provisional if provisional else fmt.number, value)
             sheet.write_string(row, 3, param.unit, fmt.text)
             sheet.write_string(row, 4, plain_symbol(param.symbol), fmt.text)
             sheet.write_string(row, 5, f"option: {fixed.choice}" if fixed.choice else "", fmt.text)
             sheet.write_string(row, 6, PROVISIONAL_NOTE if provisional else f"default ({fixed.status})", fmt.warn_text if provisional else fmt.text)
-            row += 1
             continue
         eq = spec.equations[name]
-        binding = {eq.index: member} if eq.index and member else {}
-        body = eq.formula.to_excel(ref, symbols, result.indices, eq.unit, binding)
-        formula = "=" + _rounded(body, eq.rounding, eq.floor_at_zero)
         value = result.values[name][member] if member else result.values[name]
         node = result.nodes[name]
         label = str(eq.description) + (f" ({member})" if member else "")
@@ -381,12 +476,11 @@ def _write_calc(result: Result, sheet: Any, fmt: _Formats, cells: _Cells) -> Non
         notes.extend(node.notes)
         sheet.write_string(row, 0, label, fmt.text)
         sheet.write_string(row, 1, eq.fuel_type, fmt.text)
-        sheet.write_formula(row, CALC_VALUE_COL, formula, fmt.result if name == spec.result else fmt.number, value)
+        sheet.write_formula(row, CALC_VALUE_COL, lay.formulas[cell], fmt.result if name == spec.result else fmt.number, value)
         sheet.write_string(row, 3, eq.unit, fmt.text)
         sheet.write_string(row, 4, plain_symbol(eq.symbol), fmt.text)
         sheet.write_string(row, 5, f"{name} = {eq.formula.text}" + (f" (rounded {eq.rounding})" if eq.rounding != "none" else "") + (" (not below zero)" if eq.floor_at_zero else ""), fmt.text)
         sheet.write_string(row, 6, "; ".join(notes), fmt.warn_text if node.provisional else fmt.text)
-        row += 1
 
 
 def _members(value: Any) -> list[str | None]:
