@@ -20,7 +20,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGE_TIMEOUT = 60_000  # ms: a page with its kernel
-CALC_TIMEOUT = 120_000  # ms: a calculation of a year of data, with jcmwb run
+CALC_TIMEOUT = 120_000  # ms: a calculation of a year of data
+RECORD_TIMEOUT = 300_000  # ms: jcmwb run (papermill) on a machine shared with other tests
 
 
 def chromium_present() -> bool:
@@ -167,6 +168,11 @@ class AppPage:
         self.page.locator(".jcmwb-status-done, .jcmwb-status-fix_first, .jcmwb-status-failed").first.wait_for(timeout=CALC_TIMEOUT)
         return "results" if self.page.locator(".jcmwb-status-done").count() else "problems"
 
+    def make_record(self) -> None:
+        """Press "Make the record" (jcmwb run on the page's inputs); wait for its files or its message."""
+        self.page.click(".jcmwb-make-record")
+        self.page.locator(".jcmwb-record-record_done, .jcmwb-record-record_differs, .jcmwb-record-failed").first.wait_for(timeout=RECORD_TIMEOUT)
+
     def message(self, key: str) -> str:
         """The text of the message slot of a field (``monitored.EG_i_p.data``)."""
         from jcmwb.app.widgets import css
@@ -240,3 +246,45 @@ def fill_from_period(app: AppPage, period: dict[str, Any], data_dir: Path) -> No
         app.text(f"jcmwb-fixed-{name}-source", item["source"])
     for criterion, answer in (period.get("eligibility") or {}).items():
         app.toggle(f"jcmwb-eligibility-{criterion}", "yes" if answer else "no")
+
+
+def fill_form(form: Any, period: dict[str, Any], data_dir: Path) -> None:
+    """Fill a ``MethodologyForm`` (no browser, no kernel) with what a monitoring-period file says."""
+    import datetime as dt
+
+    project = period["project"]
+    form.project_id.value = project["id"]
+    form.project_title.value = project.get("title", "")
+    form.partner_country.value = project.get("partner_country", "")
+    form.participants.value = period.get("participants", "")
+    form.start_picker.value = dt.date.fromisoformat(str(period["period"]["start"]))
+    form.end_picker.value = dt.date.fromisoformat(str(period["period"]["end"]))
+    for name, item in period["monitored"].items():
+        field = form.monitored[name]
+        field.option.value = item["option"]
+        data = data_dir / item["data"]
+        field._receive({"name": data.name, "content": data.read_bytes(), "size": data.stat().st_size})
+        field.format.value = item.get("format", "interval")
+        field.unit.value = str(item.get("unit", ""))
+        field.interval.value = item.get("interval", "")
+        if item.get("points"):
+            field.points.value = "\n".join(f"{k}: {v}" for k, v in item["points"].items())
+        for point, multiplier in (item.get("multipliers") or {}).items():
+            field.multipliers.inputs[point].value = str(multiplier)
+        for row in item.get("calibration") or []:
+            field.calibration.add_row(str(row["point"]), dt.date.fromisoformat(str(row["date"])), str(row["error_percent"]))
+        field.source.value = item.get("source", "")
+        field.comments.value = item.get("comments", "")
+    for name, item in (period.get("fixed") or {}).items():
+        fixed = form.fixed[name]
+        if "option" in item:
+            fixed.chooser.value = item["option"]
+            continue
+        for member, value in (item.get("values") or {}).items():
+            fixed.values.inputs[member].value = str(value)
+        if "value" in item:
+            fixed.value.value = str(item["value"])
+        fixed.unit.value = str(item.get("unit", ""))
+        fixed.source.value = item["source"]
+    for criterion, answer in (period.get("eligibility") or {}).items():
+        form.eligibility[str(criterion)].value = "yes" if answer else "no"

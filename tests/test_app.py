@@ -8,7 +8,6 @@ by setting widget values, as the browser would.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from jcmwb.app.labels import WORDS, html_symbol, t
 from jcmwb.app.page import Landing, MethodologyPage
 from jcmwb.app.results import downloads_html, headline_html, monthly_chart, quality_html, trace_html, values_html
 from jcmwb.app.server import AppSettings, voila_config
-from jcmwb.app.session import RunFiles, Session, safe_name
+from jcmwb.app.session import Session, safe_name
 from jcmwb.cli import build_parser
 from jcmwb.engine.compute import calculate
 from jcmwb.engine.errors import DataError, InputError
@@ -252,9 +251,8 @@ def test_results_say_how_each_number_was_obtained(tmp_path: Path) -> None:
     out = tmp_path / "output"
     out.mkdir()
     (out / "MRS.xlsx").write_bytes(b"sheet")
-    (out / "receipt.json").write_text(json.dumps({"result": {"value": 1}}))
-    links = downloads_html(RunFiles(out), TH_EXAMPLE, "en")
-    assert "download='MRS.xlsx'" in links and "base64,c2hlZXQ=" in links and "download='receipt.json'" in links
+    links = downloads_html(out, TH_EXAMPLE, "en")
+    assert "download='MRS.xlsx'" in links and "base64,c2hlZXQ=" in links and f"download='{TH_EXAMPLE.name}'" in links
 
 
 # -- the server -------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 One app server for the module. The happy paths fill the form with what the example
 monitoring-period files say, upload their data, calculate and download; the sheet must
-be the one ``jcmwb run`` writes for the app's inputs (same bytes, same receipt) and have
-the cell values of ``jcmwb run`` on the example file itself.
+be the one ``jcmwb run`` writes for the app's inputs (same bytes; the record's receipt is
+the receipt of ``jcmwb run``) and have the cell values of ``jcmwb run`` on the example file itself.
 """
 
 from __future__ import annotations
@@ -83,8 +83,15 @@ def happy_path(app: AppPage, example: Path, work: Path, tmp_path: Path) -> tuple
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     mrs = app.download("mrs", downloads)
-    receipt = app.download("receipt", downloads)
-    assert mrs.name == "MRS.xlsx" and receipt.name == "receipt.json"
+    assert mrs.name == "MRS.xlsx"
+    # The record (jcmwb run, on request): the notebook, its report and the receipt.
+    app.make_record()
+    assert app.page.locator(".jcmwb-record-record_done").count() == 1, app.page.locator(".jcmwb-record-status").inner_text()
+    record = tmp_path / "record"
+    record.mkdir()
+    receipt = app.download("receipt", record)
+    assert receipt.name == "receipt.json"
+    assert app.download("record-mrs", record).read_bytes() == mrs.read_bytes()
 
     # The downloads are what `jcmwb run` writes for the app's inputs: the same bytes.
     session = session_of(work, period["project"]["id"])

@@ -143,7 +143,6 @@ def test_hostile_inputs_never_become_markup_in_the_form_or_results(tmp_path: Pat
     from jcmwb.app.page import MethodologyPage
     from jcmwb.app.results import monthly_chart
     from jcmwb.app.server import AppSettings
-    from jcmwb.app.session import RunFiles
     from jcmwb.engine.compute import calculate
     from jcmwb.engine.spec import load_spec
 
@@ -179,7 +178,7 @@ def test_hostile_inputs_never_become_markup_in_the_form_or_results(tmp_path: Pat
     result = calculate(period_file)
     out = tmp_path / "output"
     out.mkdir()
-    page.results.show(result, RunFiles(out), period_file)
+    page.results.show(result, out, period_file)
     shown = _html_values(page.widget)
     assert not [v for v in shown if any(m in v for m in MARKERS)]
     everything = "".join(shown)

@@ -79,7 +79,7 @@ def locate(exc: JcmwbError, slots: Iterable[str], data_files: Mapping[Path, str]
     return GENERAL, where
 
 
-def plain(exc: JcmwbError, *, rest: str = "", file_names: Mapping[Path, str] | None = None, period_file: Path | None = None) -> str:
+def plain(exc: JcmwbError, *, rest: str = "", file_names: Mapping[Path, str] | None = None, period_file: Path | None = None, lang: str = "en") -> str:
     """The message in plain words: the user's file name, the place in it, what was expected and found."""
     lead: list[str] = []
     if exc.file:

@@ -164,7 +164,7 @@ WORDS: dict[str, dict[str, str]] = {
     # calculate
     "calculate": {"en": "Calculate", "ja": "計算する"},
     "checking": {"en": "Checking the inputs…", "ja": "入力を確認しています…"},
-    "calculating": {"en": "Calculating and writing the Monitoring Report Sheet (this takes a few seconds)…", "ja": "計算してモニタリング報告シートを作成しています（数秒かかります）…"},
+    "calculating": {"en": "Calculating and writing the Monitoring Report Sheet…", "ja": "計算してモニタリング報告シートを作成しています…"},
     "fix_first": {"en": "Please correct the {n} problem(s) marked in red above, then press Calculate again.", "ja": "上に赤で示した {n} 件の問題を修正してから、もう一度「計算する」を押してください。"},
     "failed": {"en": "Not calculated: see the message above.", "ja": "計算できませんでした。上のメッセージを参照してください。"},
     "done": {"en": "Done in {seconds:.1f} s.", "ja": "{seconds:.1f} 秒で完了しました。"},
@@ -235,12 +235,34 @@ WORDS: dict[str, dict[str, str]] = {
     "corrections": {"en": "Corrections", "ja": "補正"},
     "downloads": {"en": "Downloads", "ja": "ダウンロード"},
     "download_mrs": {"en": "Monitoring Report Sheet (MRS.xlsx)", "ja": "モニタリング報告シート（MRS.xlsx）"},
-    "download_receipt": {"en": "Receipt: hashes of every input and output (receipt.json)", "ja": "受領記録：全入出力のハッシュ（receipt.json）"},
+    "download_receipt": {
+        "en": "Receipt: the SHA-256 hash of every input and output, to check with jcmwb verify --receipt (receipt.json)",
+        "ja": "ハッシュ記録：全入出力の SHA-256 ハッシュ。jcmwb verify --receipt で照合できます（receipt.json）",
+    },
+    "download_notebook": {"en": "The executed methodology notebook, the calculation of record (notebook.ipynb)", "ja": "実行済みの方法論ノートブック：記録となる計算（notebook.ipynb）"},
+    "download_record_mrs": {"en": "Monitoring Report Sheet written by that run (MRS.xlsx, the one the receipt hashes)", "ja": "この実行で作成されたモニタリング報告シート（MRS.xlsx、ハッシュ記録が対象とするもの）"},
+    "record_title": {"en": "The record: notebook, report and receipt", "ja": "記録：ノートブック、レポート、ハッシュ記録"},
+    "record_hint": {
+        "en": "The button below runs jcmwb run on the monitoring-period file above: it re-runs the methodology notebook "
+        "(the calculation of record) with papermill, renders it as report.html and writes receipt.json. It takes a few seconds more.",
+        "ja": "下のボタンで、上のモニタリング期間ファイルに jcmwb run を実行します。方法論ノートブック（記録となる計算）を papermill で"
+        "もう一度実行し、report.html を作成し、receipt.json を書き出します。さらに数秒かかります。",
+    },
+    "record_button": {"en": "Make the record: notebook, report and receipt", "ja": "記録を作成：ノートブック、レポート、ハッシュ記録"},
+    "record_running": {"en": "Re-running the methodology notebook (jcmwb run)…", "ja": "方法論ノートブックを再実行しています（jcmwb run）…"},
+    "record_done": {
+        "en": "Done: the notebook of record gives the same Monitoring Report Sheet, byte for byte.",
+        "ja": "完了：記録となるノートブックの計算結果は、同じモニタリング報告シート（バイト単位で一致）になりました。",
+    },
+    "record_differs": {
+        "en": "The notebook of record wrote a Monitoring Report Sheet that differs from the one above; use the record's, and please report this.",
+        "ja": "記録となるノートブックが作成したモニタリング報告シートが上のものと異なります。記録側を使用し、この件を報告してください。",
+    },
     "download_period": {"en": "Monitoring-period file, to re-run with jcmwb run ({name})", "ja": "モニタリング期間ファイル（jcmwb run で再実行用、{name}）"},
-    "download_report": {"en": "Calculation report (report.html)", "ja": "計算レポート（report.html）"},
+    "download_report": {"en": "Calculation report: the notebook without code, readable offline (report.html)", "ja": "計算レポート：コードなしのノートブック、オフラインで閲覧可（report.html）"},
     "downloads_note": {
-        "en": "These are the files jcmwb run writes for the same inputs; they are kept in {folder}.",
-        "ja": "同じ入力で jcmwb run が作成するファイルと同一です。{folder} に保存されています。",
+        "en": "The sheet is written from the results above by the writer jcmwb run uses: the same bytes as jcmwb run gives for the same inputs. Kept in {folder}.",
+        "ja": "シートは上の結果から jcmwb run と同じ書き出し処理で作成され、同じ入力での jcmwb run の出力とバイト単位で一致します。{folder} に保存されています。",
     },
 }
 

@@ -19,13 +19,14 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as w
 from IPython.display import display
 
+import jcmwb
 from jcmwb.app.checks import GENERAL, Problem, first_outside, locate, plain
 from jcmwb.app.form import MethodologyForm
 from jcmwb.app.labels import LANGUAGE_NAMES, LANGUAGES, t
 from jcmwb.app.markup import HTML, Markup, constant, display_html, html, join
 from jcmwb.app.results import ResultsView
 from jcmwb.app.server import AppSettings
-from jcmwb.app.session import Session
+from jcmwb.app.session import Session, TimeLimitExceeded, time_limit
 from jcmwb.app.widgets import Texts
 from jcmwb.engine.errors import JcmwbError
 from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, Spec, load_spec
@@ -168,6 +169,7 @@ class MethodologyPage:
         self.status = HTML()
         self.status.add_class("jcmwb-status")
         self.results = ResultsView(texts)
+        self.results.record_button.on_click(lambda _: self.guard(self.make_record))
         self.widget = w.VBox([header, self.form.widget, w.HBox([self.calculate]), self.status, self.form.general, self.results.widget])
         self.widget.add_class("jcmwb-app")
         self.widget.add_class("jcmwb-page")
@@ -186,6 +188,8 @@ class MethodologyPage:
         finally:
             if function == self.run:
                 self.calculate.disabled = False
+            if function == self.make_record:
+                self.results.record_button.disabled = False
         return None
 
     def set_language(self, lang: str) -> None:
@@ -197,7 +201,7 @@ class MethodologyPage:
         self.status.value = html("<div class='jcmwb-hint jcmwb-status-{key}'>{text}</div>", key=key, text=t(key, self.texts.lang, **values))
 
     def run(self) -> None:
-        """Check, calculate in the kernel, then ``jcmwb run`` for the files; show the results."""
+        """Check, calculate once in this kernel, write the sheet from that Result, show the results."""
         started = time.perf_counter()
         self.calculate.disabled = True
         self.form.slots.clear()
@@ -209,29 +213,44 @@ class MethodologyPage:
             self._status("fix_first", n=len(problems))
             return
         period_file = self.session.write_period(self.form.period_mapping())
-        from jcmwb.engine.compute import calculate
-
+        self._status("calculating")
         try:
-            result = calculate(period_file)
+            with time_limit(self.settings.timeout):
+                result = jcmwb.calculate(period_file)
         except JcmwbError as exc:
             key, rest = locate(exc, self.form.slots.widgets, self.form.data_files())
-            self.form.show([Problem(key, plain(exc, rest=rest, file_names=self.form.file_names(), period_file=period_file))])
+            self.form.show([Problem(key, plain(exc, rest=rest, file_names=self.form.file_names(), period_file=period_file, lang=self.texts.lang))])
             self._status("fix_first", n=1)
+            return
+        except TimeLimitExceeded as exc:
+            self.form.show([Problem(GENERAL, t("run_timeout", self.texts.lang, seconds=exc.seconds))])
+            self._status("failed")
             return
         problems = self.outside_period(result)
         if problems:
             self.form.show(problems)
             self._status("fix_first", n=len(problems))
             return
-        self._status("calculating")
-        files = self.session.run(period_file, self.settings.timeout)
-        if files.timed_out or files.error:
-            message = t("run_timeout", self.texts.lang, seconds=self.settings.timeout) if files.timed_out else t("run_failed", self.texts.lang, message=files.error)
-            self.form.show([Problem(GENERAL, message)])
-            self._status("failed")
-            return
-        self.results.show(result, files, period_file)
+        folder = self.session.write_outputs(result)
+        self.results.show(result, folder, period_file)
         self._status("done", seconds=time.perf_counter() - started)
+
+    def make_record(self) -> None:
+        """``jcmwb run`` on the period file of the results shown: the notebook of record, its report, the receipt."""
+        period_file = self.results.period_file
+        if self.results.result is None or period_file is None:
+            return
+        self.results.record_started()
+        try:
+            with time_limit(self.settings.timeout):
+                outcome = self.session.make_record(period_file)
+        except TimeLimitExceeded as exc:
+            self.results.record_failed(t("run_timeout", self.texts.lang, seconds=exc.seconds))
+            return
+        except JcmwbError as exc:
+            self.results.record_failed(t("run_failed", self.texts.lang, message=plain(exc, period_file=period_file, lang=self.texts.lang)))
+            return
+        self.results.record_done(outcome.out_dir)
 
     def outside_period(self, result: Any) -> list[Problem]:
         """Values outside the period: the engine leaves them out; the app asks the user to agree."""

@@ -5,14 +5,14 @@ was obtained (formula, inputs with their values and sources, corrections, notes:
 engine's trace, ``Result.nodes``); the inputs, with provisional defaults flagged; a
 monthly chart of a monitored quantity and of the emission reductions apportioned to
 months (said on the chart: it is not an official figure); the gaps and corrections of
-the data; and the files ``jcmwb run`` wrote, to download.
+the data; the sheet written from the same Result, to download; and, on request, the
+record of ``jcmwb run`` (the executed notebook, its report and the receipt).
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,6 @@ import ipywidgets as w
 
 from jcmwb.app.labels import html_symbol, t
 from jcmwb.app.markup import HTML, Markup, chart_text, html, join
-from jcmwb.app.session import RunFiles
 from jcmwb.app.widgets import Texts, set_options
 
 if TYPE_CHECKING:
@@ -183,29 +182,35 @@ def _data_uri(path: Path) -> str:
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def downloads_html(files: RunFiles, period_file: Path, lang: str) -> Markup:
-    """Links carrying the files themselves, so nothing is served from the work folder."""
+def _link(key: str, path: Path, label: str) -> Markup:
+    # The file name is escaped for its attribute; the data URI is base64 and a fixed MIME type.
+    return html("<li><a class='jcmwb-download jcmwb-download-{key}' download='{name}' href='{uri}'>{label}</a></li>", key=key, name=path.name, uri=_data_uri(path), label=label)
+
+
+def downloads_html(folder: Path, period_file: Path, lang: str) -> Markup:
+    """Links carrying the files themselves (nothing is served from the work folder): the sheet, the period file."""
     from jcmwb.run.runner import display_path
 
-    links = [
-        ("mrs", files.file("MRS.xlsx"), t("download_mrs", lang)),
-        ("receipt", files.file("receipt.json"), t("download_receipt", lang)),
-        ("period", period_file, t("download_period", lang, name=period_file.name)),
-        ("report", files.file("report.html"), t("download_report", lang)),
-    ]
-    # The file name is escaped for its attribute; the data URI is base64 and a fixed MIME type.
-    items = join(
-        "",
-        [
-            html("<li><a class='jcmwb-download jcmwb-download-{key}' download='{name}' href='{uri}'>{label}</a></li>", key=key, name=path.name, uri=_data_uri(path), label=label)
-            for key, path, label in links
-            if path.exists()
-        ],
-    )
-    folder = display_path(files.out_dir.parent) if files.out_dir else ""
+    links = [("mrs", folder / "MRS.xlsx", t("download_mrs", lang)), ("period", period_file, t("download_period", lang, name=period_file.name))]
+    items = join("", [_link(key, path, label) for key, path, label in links if path.exists()])
     return html(
-        "<h4>{title}</h4><ul>{items}</ul><div class='jcmwb-hint'>{note}</div>", title=t("downloads", lang), items=items, note=t("downloads_note", lang, folder=folder)
+        "<h4>{title}</h4><ul>{items}</ul><div class='jcmwb-hint'>{note}</div>",
+        title=t("downloads", lang),
+        items=items,
+        note=t("downloads_note", lang, folder=display_path(folder.parent)),
     )
+
+
+def record_html(folder: Path, lang: str) -> Markup:
+    """The files of ``jcmwb run`` (the record), once made: notebook, report, receipt, and its sheet."""
+    links = [
+        ("report", folder / "report.html", t("download_report", lang)),
+        ("notebook", folder / "notebook.ipynb", t("download_notebook", lang)),
+        ("receipt", folder / "receipt.json", t("download_receipt", lang)),
+        ("record-mrs", folder / "MRS.xlsx", t("download_record_mrs", lang)),
+    ]
+    items = join("", [_link(key, path, label) for key, path, label in links if path.exists()])
+    return html("<ul class='jcmwb-record-files'>{items}</ul>", items=items)
 
 
 def chart_parameters(result: Result) -> list[str]:
@@ -272,8 +277,10 @@ class ResultsView:
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
         self.result: Result | None = None
-        self.files: RunFiles | None = None
+        self.folder: Path | None = None  # the outputs made from the Result
         self.period_file: Path | None = None
+        self.record: Path | None = None  # the folder of jcmwb run, once made
+        self.record_problem: str | None = None
         self.title = texts.word("sec_results", "jcmwb-section")
         self.headline = HTML()
         self.values = HTML()
@@ -287,30 +294,90 @@ class ResultsView:
         self.chart_note = HTML()
         self.quality = HTML()
         self.downloads = HTML()
+        # The record: jcmwb run re-runs the methodology notebook, so only when asked for.
+        self.record_title = texts.word("record_title", "jcmwb-record-title")
+        self.record_hint = texts.word("record_hint", "jcmwb-hint")
+        self.record_button = w.Button(icon="book", layout=w.Layout(width="auto"))
+        self.record_button.add_class("jcmwb-make-record")
+        texts.bind(self.record_button, "description", lambda lang: t("record_button", lang))
+        self.record_status = HTML()
+        self.record_status.add_class("jcmwb-record-status")
+        self.record_files = HTML()
         self.widget = w.VBox(
-            [self.title, self.headline, self.values, self.chart_label, self.chart_choice, self.chart_note, self.chart, self.quality, self.inputs, self.downloads],
+            [
+                self.title,
+                self.headline,
+                self.values,
+                self.chart_label,
+                self.chart_choice,
+                self.chart_note,
+                self.chart,
+                self.quality,
+                self.inputs,
+                self.downloads,
+                self.record_title,
+                self.record_hint,
+                w.HBox([self.record_button]),
+                self.record_status,
+                self.record_files,
+            ],
             layout=w.Layout(display="none"),
         )
         self.widget.add_class("jcmwb-results")
 
     def clear(self) -> None:
         self.result = None
+        self.record = None
+        self.record_problem = None
         self.widget.layout.display = "none"
 
-    def show(self, result: Result, files: RunFiles, period_file: Path) -> None:
-        self.result, self.files, self.period_file = result, files, period_file
+    def show(self, result: Result, folder: Path, period_file: Path) -> None:
+        """Show ``result``, whose outputs ``Session.write_outputs`` wrote to ``folder``."""
+        self.result, self.folder, self.period_file = result, folder, period_file
+        self.record, self.record_problem = None, None
         self.render()
         self.widget.layout.display = None
 
+    # -- the record (jcmwb run) ---------------------------------------------------------------
+    def record_started(self) -> None:
+        self.record, self.record_problem = None, None
+        self.record_button.disabled = True
+        self.record_files.value = Markup()
+        self.record_status.value = html("<div class='jcmwb-hint jcmwb-record-running'>{text}</div>", text=t("record_running", self.texts.lang))
+
+    def record_failed(self, message: str) -> None:
+        self.record_problem = message
+        self._draw_record()
+
+    def record_done(self, folder: Path) -> None:
+        self.record = folder
+        self._draw_record()
+
+    def _draw_record(self) -> None:
+        lang = self.texts.lang
+        if self.record_problem:
+            self.record_status.value = html("<div class='jcmwb-error jcmwb-record-failed'>{text}</div>", text=self.record_problem)
+            self.record_files.value = Markup()
+        elif self.record is not None:
+            same = self.folder is not None and (self.record / "MRS.xlsx").read_bytes() == (self.folder / "MRS.xlsx").read_bytes()
+            # The record's sheet is the page's sheet byte for byte; said, since the receipt hashes it.
+            key = "record_done" if same else "record_differs"
+            self.record_status.value = html("<div class='jcmwb-hint jcmwb-record-{key}'>{text}</div>", key=key, text=t(key, lang))
+            self.record_files.value = record_html(self.record, lang)
+        else:
+            self.record_status.value = Markup()
+            self.record_files.value = Markup()
+
     def render(self) -> None:
         result, lang = self.result, self.texts.lang
-        if result is None or self.files is None or self.period_file is None:
+        if result is None or self.folder is None or self.period_file is None:
             return
         self.headline.value = headline_html(result, lang)
         self.values.value = values_html(result, lang)
         self.inputs.value = inputs_html(result, lang)
         self.quality.value = quality_html(result, lang)
-        self.downloads.value = downloads_html(self.files, self.period_file, lang)
+        self.downloads.value = downloads_html(self.folder, self.period_file, lang)
+        self._draw_record()
         self.chart_label.value = html("<h4>{title}</h4>", title=t("chart", lang))
         names = chart_parameters(result)
         options = [(f"{n}: {result.spec.parameters[n].description(lang)}", n) for n in names]
@@ -335,9 +402,3 @@ class ResultsView:
         self.chart_note.value = html("<div class='jcmwb-warning jcmwb-chart-note'>{note}</div>", note=note)
         self.chart.layout.display = None
         self.chart.value = monthly_chart(result, name, lang)
-
-    def receipt_value(self) -> float | None:
-        """The result as the receipt of ``jcmwb run`` states it (a cross-check of the two paths)."""
-        if self.files is None or self.files.out_dir is None:
-            return None
-        return json.loads(self.files.file("receipt.json").read_text(encoding="utf-8"))["result"]["value"]

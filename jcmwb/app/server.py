@@ -48,6 +48,9 @@ from jcmwb.engine.errors import InputError, RunError
 from jcmwb.engine.spec import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "app" / "app.ipynb"
+# The app's Voila template (share/voila/templates/jcmwb): found through JUPYTER_PATH.
+SHARE = Path(__file__).resolve().parent / "share"
+TEMPLATE = "jcmwb"
 MB = 1024 * 1024
 # The websocket message that carries a file holds a small JSON header besides the bytes.
 WEBSOCKET_MARGIN = 16 * MB
@@ -56,7 +59,8 @@ ENV_PREFIX = "JCMWB_APP_"
 
 
 def _default_work() -> Path:
-    return ROOT / "reports" / "app"
+    # Below the working directory, like `jcmwb run`'s reports/ (never inside an installed package).
+    return Path.cwd() / "reports" / "app"
 
 
 @dataclass
@@ -123,6 +127,7 @@ def voila_config(settings: AppSettings) -> Config:
     config.Voila.tornado_settings = {"websocket_max_message_size": settings.websocket_limit}
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.theme = "light"
+    config.VoilaConfiguration.template = TEMPLATE
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaConfiguration.multi_kernel_manager_class = "jcmwb.app.kernels.AppKernelManager"
     config.AppKernelManager.max_kernels = settings.max_kernels
@@ -147,6 +152,8 @@ def launch() -> None:
     # running: both signals are made an interruption.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    # Voila looks for templates in the Jupyter data folders; the app's comes first.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([str(SHARE), *filter(None, [os.environ.get("JUPYTER_PATH")])])
     AppVoila.launch_instance(argv=[str(NOTEBOOK)], config=voila_config(AppSettings.from_environment()))
 
 

@@ -1,33 +1,71 @@
 """One page's work folder: the uploaded files, the monitoring-period file, the outputs.
 
-The app does not calculate the downloads itself: it writes what the user entered as a
-monitoring-period file beside the uploaded data, exactly as a user of the command line
-would, and runs ``jcmwb run`` on it. The downloads are therefore the files ``jcmwb run``
-produces for those inputs, by construction. Layout::
+The app calculates once, in the page's kernel (``jcmwb.calculate`` on the monitoring-period
+file the form wrote), shows the results from that Result, and writes the downloads from the
+same Result through :func:`jcmwb.run.outputs.write_result_outputs`, the function the
+notebook of ``jcmwb run`` calls in its kernel: the sheet is the bytes ``jcmwb run`` writes
+for the same inputs. The notebook of record, its HTML rendering and the receipt come from
+``jcmwb run`` itself (:func:`jcmwb.run.runner.run`, papermill), made only when the user asks
+for them, since that re-runs the methodology notebook. Layout::
 
     <work>/<session>/input/<period>.yaml      the monitoring-period file
     <work>/<session>/input/<data files>        uploads (by their own names) and typed monthly totals
-    <work>/<session>/output/                   MRS.xlsx, notebook.ipynb, report.html, receipt.json
+    <work>/<session>/output/                   MRS.xlsx, from the page's Result
+    <work>/<session>/record/                   MRS.xlsx, notebook.ipynb, report.html, receipt.json (jcmwb run)
+
+Both output folders are written as ``jcmwb run`` writes its own: in a staging folder moved
+into place in one step, and only over a folder jcmwb wrote (``jcmwb.run.output_folder``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 import signal
-import subprocess
-import sys
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from jcmwb.engine.spec import ROOT
+if TYPE_CHECKING:
+    from jcmwb.engine.compute import Result
+    from jcmwb.run.runner import RunOutcome
 
-OUTPUTS = ("MRS.xlsx", "receipt.json", "report.html", "notebook.ipynb")
+
+class TimeLimitExceeded(Exception):  # noqa: N818 - reads as what happened
+    """A calculation of the page took longer than ``jcmwb app --timeout`` allows."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"stopped after {seconds} s")
+        self.seconds = seconds
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Stop the block with :class:`TimeLimitExceeded` after ``seconds`` (wall clock).
+
+    The page's callbacks run in the kernel's main thread, where a timer signal interrupts
+    the calculation between two Python steps; elsewhere (a thread, a platform without
+    ``setitimer``) the block runs without a limit.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer") or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def safe_name(name: str, fallback: str = "data") -> str:
@@ -35,19 +73,6 @@ def safe_name(name: str, fallback: str = "data") -> str:
     base = Path(str(name).replace("\\", "/")).name
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")
     return cleaned or fallback
-
-
-@dataclass
-class RunFiles:
-    """What ``jcmwb run`` left: the output folder, or the reason it failed."""
-
-    out_dir: Path | None
-    error: str | None = None
-    timed_out: bool = False
-
-    def file(self, name: str) -> Path:
-        assert self.out_dir is not None
-        return self.out_dir / name
 
 
 class Session:
@@ -58,6 +83,7 @@ class Session:
         self.dir = Path(work_root).resolve() / f"{stamp}-{secrets.token_hex(4)}"
         self.input = self.dir / "input"
         self.output = self.dir / "output"
+        self.record = self.dir / "record"
         self.uploads: dict[str, Path] = {}  # parameter -> its uploaded file
 
     def save_upload(self, parameter: str, name: str, content: bytes | memoryview) -> Path:
@@ -96,18 +122,25 @@ class Session:
         header = "# Monitoring-period file written by the jcmwb app; run it again with: jcmwb run " + name + "\n"
         return self.write_text(name, header + yaml.safe_dump(mapping, sort_keys=False, allow_unicode=True, width=120))
 
-    def run(self, period_file: Path, timeout: int) -> RunFiles:
-        """``jcmwb run period_file --out <session>/output``, stopped after ``timeout`` seconds."""
-        command = [sys.executable, "-m", "jcmwb.cli", "run", str(period_file), "--out", str(self.output)]
-        # A process group of its own: on timeout the notebook's kernel is stopped with it.
-        process = subprocess.Popen(command, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    def write_outputs(self, result: Result) -> Path:
+        """The outputs made from the page's Result (the sheet), by the writer ``jcmwb run`` uses; their folder."""
+        from jcmwb.run.output_folder import check_output_folder, discard, publish, staging_folder
+        from jcmwb.run.outputs import RESULT_JSON, write_result_outputs
+
+        target = check_output_folder(self.output, self.uploads.values(), option="the app's output folder")
+        staging = staging_folder(target)
         try:
-            _, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            return RunFiles(None, timed_out=True)
-        if process.returncode != 0:
-            lines = [line.removeprefix("error: ") for line in stderr.splitlines() if line.strip()]
-            return RunFiles(None, error=lines[-1] if lines else f"jcmwb run ended with exit code {process.returncode}")
-        return RunFiles(self.output)
+            write_result_outputs(result, staging)
+            # The kernel's summary is for the runner of jcmwb run; the page holds the Result itself.
+            (staging / RESULT_JSON).unlink(missing_ok=True)
+            publish(staging, target)
+        except BaseException:
+            discard(staging)
+            raise
+        return target
+
+    def make_record(self, period_file: Path) -> RunOutcome:
+        """``jcmwb run period_file --out <session>/record``, in this process: the notebook of record, report, receipt."""
+        from jcmwb.run.runner import run
+
+        return run(period_file, self.record)

@@ -173,15 +173,10 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> 
 
 
 def _html(notebook: Path, target: Path) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
+    # Readable offline: equations as MathML, no script from a CDN (jcmwb.run.html_report).
+    from jcmwb.run.html_report import write_report
 
-    exporter = HTMLExporter()
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
-    target.write_text(body, encoding="utf-8")
+    write_report(notebook, target)
 
 
 def _failed_folder(out_dir: Path) -> Path:
