@@ -34,6 +34,7 @@ system-packages:
 
 demo: $(STAMP)
 	$(VENV)/bin/jcmwb batch data/examples
+	for project in data/examples/projects/*/; do $(VENV)/bin/jcmwb project "$$project" || exit 1; done
 
 test: test-tools
 	$(VENV)/bin/ruff check jcmwb tests benchmarks data
