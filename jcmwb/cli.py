@@ -54,9 +54,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 # -- check ----------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
     from jcmwb.engine.period import is_period_file
-    from jcmwb.engine.spec import METHODOLOGIES, load_spec
+    from jcmwb.engine.spec import load_spec, spec_files
 
-    targets = args.targets or sorted(str(p) for p in METHODOLOGIES.glob("*/methodology.yaml"))
+    targets = args.targets or [str(p) for p in spec_files()]
     problems = 0
     for target in targets:
         path = Path(target)
@@ -86,11 +86,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     from jcmwb.library.scaffold import scaffold
     from jcmwb.run.runner import display_path
 
-    written = scaffold(args.id, execute=not args.no_execute)
+    written = scaffold(args.id, execute=not args.no_execute, library=args.library)
     print(f"scaffolded {args.id}:")
     for path in written:
         print(f"  {display_path(path)}")
-    print(f"next: edit methodologies/{args.id}/methodology.yaml (see methodologies/README.md), then\n  jcmwb check {args.id}\n  jcmwb run {display_path(written[2])}")
+    prefix = f"JCMWB_LIBRARY={args.library} " if args.library else ""
+    spec = next(p for p in written if p.name == "methodology.yaml")
+    period = next(p for p in written if p.suffix == ".yaml" and p.parent.parent.name == "examples")
+    print(f"next: edit {display_path(spec)} (see methodologies/README.md), then\n  {prefix}jcmwb check {args.id}\n  {prefix}jcmwb run {display_path(period)}")
     return EXIT_OK
 
 
@@ -157,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("new", help="scaffold a methodology: spec, notebook, example data, case")
     p.add_argument("id", help="methodology id, e.g. TH_AM020")
     p.add_argument("--no-execute", action="store_true", help="do not execute the generated notebook")
+    p.add_argument("--library", default=None, help="library folder to write into (default: the working directory); set JCMWB_LIBRARY to it to use it from elsewhere")
     p.set_defaults(func=cmd_new)
 
     p = verbs.add_parser("batch", help="run every monitoring-period file below a folder, in parallel")

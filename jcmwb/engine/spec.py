@@ -24,8 +24,11 @@ from jcmwb.engine.facts import not_runnable
 from jcmwb.engine.formulas import Formula, Symbol, dependency_order
 from jcmwb.engine.strict_yaml import ReportedBadDate, load_yaml
 from jcmwb.engine.units import parse_unit, same_dimension
+from jcmwb.library import paths
 
-ROOT = Path(__file__).resolve().parents[2]
+# jcmwb's own library (the checkout, or the copy in the installed wheel); authors' libraries
+# come first in the search (jcmwb.library.paths).
+ROOT = paths.HOME
 METHODOLOGIES = ROOT / "methodologies"
 
 KINDS = ("monitored", "fixed_default", "fixed_project")
@@ -695,14 +698,13 @@ def load_spec(path_or_id: str | Path) -> Spec:
     """Load a spec by methodology id (``TH_AM001``) or by path to its YAML file."""
     path = Path(path_or_id)
     if not path.suffix and ID_PATTERN.match(str(path_or_id)):
-        path = METHODOLOGIES / str(path_or_id) / "methodology.yaml"
-        library = METHODOLOGIES.resolve()
-        if not path.is_file() or library not in path.resolve().parents:
-            # A link out of the library is not a methodology of the library.
+        found = spec_file(str(path_or_id))
+        if found is None:
             catalogued = not_runnable(str(path_or_id), METHODOLOGIES)  # approved, in the catalogue, but no spec: say why
             if catalogued is not None:
                 raise catalogued
             raise SpecError("unknown methodology", where="methodology", expected="one listed by `jcmwb list`", found=repr(str(path_or_id)))
+        path = found
     problems: list[SpecError] = []  # duplicate keys and impossible dates, reported with the rest
     raw = load_yaml(path, problems=problems)
     problems.sort(key=lambda p: int(str(p.where).split()[-1]) if str(p.where).startswith("line ") else 0)  # file order, not construction order
@@ -712,6 +714,32 @@ def load_spec(path_or_id: str | Path) -> Spec:
     return spec
 
 
+def library_folders() -> list[Path]:
+    """The ``methodologies/`` folders searched for a methodology id, first match wins."""
+    return paths.methodology_folders(METHODOLOGIES)
+
+
+def spec_file(spec_id: str) -> Path | None:
+    """``<library>/methodologies/<ID>/methodology.yaml`` of the first library that has it.
+
+    A link that leads out of its library is not that library's methodology.
+    """
+    for folder in library_folders():
+        path = folder / spec_id / "methodology.yaml"
+        if path.is_file() and folder.resolve() in path.resolve().parents:
+            return path
+    return None
+
+
+def spec_files() -> list[Path]:
+    """Every methodology spec of every library, one per id (the first library's), by id."""
+    found: dict[str, Path] = {}
+    for folder in library_folders():
+        for path in sorted(folder.glob("*/methodology.yaml")):
+            found.setdefault(path.parent.name, path)
+    return [found[key] for key in sorted(found)]
+
+
 def catalogue() -> list[Spec]:
-    """Every methodology under ``methodologies/``, by id."""
-    return [load_spec(p) for p in sorted(METHODOLOGIES.glob("*/methodology.yaml"))]
+    """Every methodology of the libraries, by id."""
+    return [load_spec(p) for p in spec_files()]

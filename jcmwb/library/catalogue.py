@@ -124,24 +124,29 @@ def _check_against_spec(facts: Facts, spec: Spec | None) -> None:
 def load_catalogue(root: Path | None = None) -> list[Entry]:
     """Every methodology folder with a ``facts.yaml``, by id, each checked against its spec.
 
+    ``root`` is one ``methodologies/`` folder; by default every library of the search path
+    (an author's library first; an id of two libraries is the first one's, as for specs).
     A folder with a spec but no facts is an error too: every methodology jcmwb runs is in the
     catalogue with its official facts (or says it is not approved).
     """
-    root = _library() if root is None else Path(root)
-    entries = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        facts_file, spec_file = folder / FACTS_FILE, folder / "methodology.yaml"
-        if not facts_file.is_file():
-            if spec_file.is_file():
-                raise SpecError(
-                    "a methodology without its catalogue facts", file=str(folder), expected=f"{FACTS_FILE} beside methodology.yaml", found="no facts.yaml"
-                )
-            continue
-        facts = load_facts(facts_file)
-        spec = load_spec(spec_file) if spec_file.is_file() else None
-        _check_against_spec(facts, spec)
-        entries.append(Entry(facts, spec))
-    return entries
+    roots = [Path(root)] if root is not None else _spec_module.library_folders()
+    entries: dict[str, Entry] = {}
+    for library in roots:
+        for folder in sorted(p for p in library.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            if folder.name in entries:
+                continue
+            facts_file, spec_file = folder / FACTS_FILE, folder / "methodology.yaml"
+            if not facts_file.is_file():
+                if spec_file.is_file():
+                    raise SpecError(
+                        "a methodology without its catalogue facts", file=str(folder), expected=f"{FACTS_FILE} beside methodology.yaml", found="no facts.yaml"
+                    )
+                continue
+            facts = load_facts(facts_file)
+            spec = load_spec(spec_file) if spec_file.is_file() else None
+            _check_against_spec(facts, spec)
+            entries[folder.name] = Entry(facts, spec)
+    return [entries[key] for key in sorted(entries)]
 
 
 # -- rendering ------------------------------------------------------------------------------------

@@ -13,10 +13,12 @@ with the source "PLACEHOLDER", so every output made with it carries the warning.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jcmwb.engine.errors import InputError
-from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, ROOT
+from jcmwb.engine.spec import ID_PATTERN
+from jcmwb.library.paths import ENVIRONMENT
 
 SPEC_TEMPLATE = """\
 # Scaffolded by `jcmwb new {id}`. Replace every TODO from the approved methodology document,
@@ -149,25 +151,55 @@ expected:
   ER_p: 900
 expected_warnings:  # the complete lists (tests/cases/README.md); [] means none
   - "PROVISIONAL default value(s) used: EF_RE (not yet confirmed"
-expected_notes:
   - "eligibility criterion 1 not answered"
+expected_notes: []
 expected_corrections: []
 """
 
 
-def scaffold(spec_id: str, *, execute: bool = True) -> list[Path]:
-    """Create the files of a new methodology; refuses to overwrite anything."""
+FACTS_TEMPLATE = """\
+# Catalogue facts of {id} (format: methodologies/README.md, section 7). Scaffolded by
+# `jcmwb new {id}`: replace each `seen: false` by what the official page says, with its URL.
+id: {id}
+approved: true
+title: {{seen: false, note: "TODO: the official title, with the URL it is read from"}}
+versions:
+  - version: {{seen: false, note: "TODO: e.g. \\"01.0\\", with its URL"}}
+    approved: {{seen: false, note: "TODO: the date of approval, with its URL"}}
+status: {{seen: false, note: "TODO"}}
+sectoral_scope: {{seen: false, note: "TODO"}}
+proponent: {{seen: false, note: "TODO"}}
+partner_country: {{seen: false, note: "TODO: {country}, with its URL"}}
+page: {{seen: false, note: "TODO: the methodology's page on jcm.go.jp"}}
+runnable: official
+"""
+
+
+def scaffold(spec_id: str, *, execute: bool = True, library: str | Path | None = None) -> list[Path]:
+    """Create the files of a new methodology in a library folder; refuses to overwrite anything.
+
+    ``library`` is the folder that gets ``methodologies/<ID>/``, ``notebooks/<ID>.ipynb``,
+    ``data/examples/<ID>/`` and ``tests/cases/<ID>/``: the working directory unless named. A
+    named folder is put first in the library search (``JCMWB_LIBRARY``) for this process, so the
+    notebook is generated from the new spec.
+    """
     if not ID_PATTERN.match(spec_id):
         raise InputError("not a methodology id", where="ID", expected="CC_AMnnn, e.g. TH_AM020 (CC = partner country code)", found=repr(spec_id))
+    base = Path(library) if library is not None else Path.cwd()
+    if library is not None:
+        if base.exists() and not base.is_dir():
+            raise InputError("not a folder", file=str(base), where="--library", expected="a folder for the methodology library")
+        os.environ[ENVIRONMENT] = os.pathsep.join([str(base.resolve()), *filter(None, os.environ.get(ENVIRONMENT, "").split(os.pathsep))])
     country = spec_id[:2]
     files = {
-        METHODOLOGIES / spec_id / "methodology.yaml": SPEC_TEMPLATE,
-        METHODOLOGIES / spec_id / "README.md": README_TEMPLATE,
-        ROOT / "data" / "examples" / spec_id / f"EXAMPLE-{spec_id}_2021.yaml": PERIOD_TEMPLATE,
-        ROOT / "data" / "examples" / spec_id / "monthly-2021.csv": "month,point,value\n" + "\n".join(DATA_ROWS) + "\n",
-        ROOT / "tests" / "cases" / spec_id / "scaffold_typed_values.yaml": CASE_TEMPLATE,
+        base / "methodologies" / spec_id / "methodology.yaml": SPEC_TEMPLATE,
+        base / "methodologies" / spec_id / "README.md": README_TEMPLATE,
+        base / "methodologies" / spec_id / "facts.yaml": FACTS_TEMPLATE,
+        base / "data" / "examples" / spec_id / f"EXAMPLE-{spec_id}_2021.yaml": PERIOD_TEMPLATE,
+        base / "data" / "examples" / spec_id / "monthly-2021.csv": "month,point,value\n" + "\n".join(DATA_ROWS) + "\n",
+        base / "tests" / "cases" / spec_id / "scaffold_typed_values.yaml": CASE_TEMPLATE,
     }
-    notebook = ROOT / "notebooks" / f"{spec_id}.ipynb"
+    notebook = base / "notebooks" / f"{spec_id}.ipynb"
     existing = [p for p in [*files, notebook] if p.exists()]
     if existing:
         raise InputError("the methodology already exists; nothing was written", file=str(existing[0]), expected="a new methodology id")

@@ -23,16 +23,17 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec
+from jcmwb.engine.errors import RunError
+from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec, spec_files
+from jcmwb.library.paths import library_of, notebook_of, searching
 
 NOTEBOOKS = ROOT / "notebooks"
-EXAMPLES = ROOT / "data" / "examples"
 KERNEL = "python3"
 
 
-def example_file(spec_id: str) -> Path | None:
-    """The methodology's example monitoring-period file (the first YAML in data/examples/<ID>)."""
-    folder = EXAMPLES / spec_id
+def example_file(spec_id: str, library: Path = ROOT) -> Path | None:
+    """The methodology's example monitoring-period file (the first YAML in ``<library>/data/examples/<ID>``)."""
+    folder = library / "data" / "examples" / spec_id
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     return files[0] if files else None
 
@@ -52,7 +53,8 @@ def build(spec: Spec, example: Path | None) -> nbformat.NotebookNode:
     """A fresh notebook for ``spec`` following the fixed skeleton."""
     symbols = spec.symbols()
     version = spec.versions[-1].version
-    rel = os.path.relpath(example, NOTEBOOKS) if example else f"../data/examples/{spec.id}/PERIOD.yaml"
+    notebooks = library_of(spec.path) / "notebooks" if spec.path else NOTEBOOKS
+    rel = os.path.relpath(example, notebooks) if example else f"../data/examples/{spec.id}/PERIOD.yaml"
     cells = [
         _md(
             f"""
@@ -135,12 +137,13 @@ if output_dir:
 
 
 def generate(spec_id: str, *, force: bool = False) -> Path:
+    """Write ``notebooks/<ID>.ipynb`` of the methodology's library from its spec."""
     spec = load_spec(spec_id)
-    target = NOTEBOOKS / f"{spec.id}.ipynb"
+    target = notebook_of(spec.id, spec.path, METHODOLOGIES)
     if target.exists() and not force:
         raise FileExistsError(f"{target} exists (use --force to overwrite an author's notebook)")
-    NOTEBOOKS.mkdir(exist_ok=True)
-    book = build(spec, example_file(spec.id))
+    target.parent.mkdir(exist_ok=True)
+    book = build(spec, example_file(spec.id, library_of(spec.path)))
     _write_atomic(book, target)
     return target
 
@@ -159,14 +162,19 @@ def scrub(book: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def execute(spec_id: str) -> Path:
     """Execute ``notebooks/<ID>.ipynb`` in place on its default parameters (the example)."""
     import papermill
+    from papermill.exceptions import PapermillExecutionError
 
-    target = NOTEBOOKS / f"{spec_id}.ipynb"
-    handle, tmp = tempfile.mkstemp(suffix=".ipynb", dir=NOTEBOOKS)
+    spec_path = load_spec(spec_id).path
+    target = notebook_of(spec_id, spec_path, METHODOLOGIES)
+    handle, tmp = tempfile.mkstemp(suffix=".ipynb", dir=target.parent)
     os.close(handle)
     try:
-        papermill.execute_notebook(str(target), tmp, kernel_name=KERNEL, cwd=str(NOTEBOOKS), progress_bar=False, log_output=False, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        with searching(library_of(spec_path) if spec_path else ROOT):
+            papermill.execute_notebook(str(target), tmp, kernel_name=KERNEL, cwd=str(target.parent), progress_bar=False, log_output=False, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         book = scrub(nbformat.read(tmp, as_version=4))
         _write_atomic(book, target)
+    except PapermillExecutionError as exc:
+        raise RunError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", file=str(target)) from exc
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target
@@ -184,7 +192,7 @@ def _write_atomic(book: nbformat.NotebookNode, target: Path) -> None:
 
 
 def methodology_ids() -> list[str]:
-    return sorted(p.parent.name for p in METHODOLOGIES.glob("*/methodology.yaml"))
+    return [p.parent.name for p in spec_files()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,9 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     ids = args.ids or ([p.stem for p in sorted(NOTEBOOKS.glob("[A-Z][A-Z]_[AP]M*.ipynb"))] if not args.generate else methodology_ids())
     for spec_id in ids:
         if args.generate:
-            print("generated", generate(spec_id, force=args.force).relative_to(ROOT))
+            print("generated", generate(spec_id, force=args.force))
         if args.execute:
-            print("executed", execute(spec_id).relative_to(ROOT), flush=True)
+            print("executed", execute(spec_id), flush=True)
     return 0
 
 

@@ -28,11 +28,13 @@ from jcmwb import __version__
 from jcmwb.engine import errors
 from jcmwb.engine.errors import InputError, JcmwbError, RunError, SpecError
 from jcmwb.engine.period import MonitoringPeriod, load_period
-from jcmwb.engine.spec import ROOT
+from jcmwb.engine.spec import METHODOLOGIES, ROOT
+from jcmwb.library.paths import library_of, notebook_of, searching
 from jcmwb.run.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
 from jcmwb.run.outputs import HASHED, RECEIPT, RESULT_JSON, read_summary, write_text_atomically
 
-REPORTS = ROOT / "reports"
+# Outputs go below the working directory unless --out or --reports says otherwise.
+REPORTS = Path("reports")
 # Seconds a single cell may run; a year of 15-minute data for many points takes far less.
 EXECUTION_TIMEOUT = 1800
 # The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not the
@@ -50,17 +52,17 @@ def sha256(path: Path) -> str:
 
 
 def display_path(path: Path) -> str:
-    """A path relative to the repository when inside it (portable receipts), else absolute."""
+    """A path relative to the working directory when inside it, else absolute."""
     path = Path(path).resolve()
     try:
-        return path.relative_to(ROOT).as_posix()
+        return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
 
 
 def default_output(period: MonitoringPeriod, reports: Path | None = None) -> Path:
     """``reports/<project>/<start>_<end>/``."""
-    return (reports or REPORTS) / period.project_id / period.label
+    return (reports or Path.cwd() / REPORTS) / period.project_id / period.label
 
 
 def input_files(period: MonitoringPeriod) -> list[tuple[str, Path]]:
@@ -106,14 +108,14 @@ def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str
     """
     period = load_period(period_file)
     spec = period.spec
-    nb_path = Path(notebook) if notebook else ROOT / "notebooks" / f"{spec.id}.ipynb"
+    nb_path = Path(notebook) if notebook else notebook_of(spec.id, spec.path, METHODOLOGIES)
     if not nb_path.exists():
         raise RunError(f"no notebook for {spec.id}", file=str(nb_path), expected=f"notebooks/{spec.id}.ipynb (python -m jcmwb.run.notebook --generate {spec.id})")
     inputs = [path for _, path in input_files(period)]
     out_dir = check_output_folder(out if out else default_output(period, Path(reports) if reports else None), inputs, option="--out" if out else "--reports")
     staging = staging_folder(out_dir)
     try:
-        _execute(nb_path, staging, out_dir, Path(period.path))
+        _execute(nb_path, staging, out_dir, Path(period.path), library_of(spec.path) if spec.path else ROOT)
         summary = read_summary(staging)
         (staging / RESULT_JSON).unlink()
         _html(staging / "notebook.ipynb", staging / "report.html")
@@ -138,7 +140,7 @@ def _input_error(exc: Exception) -> JcmwbError | None:
     return None
 
 
-def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> None:
+def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, library: Path) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -148,17 +150,18 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path) -> 
     relative = os.path.relpath(period_file.resolve(), out_dir)
     executed = staging / "notebook.ipynb"
     try:
-        papermill.execute_notebook(
-            str(nb_path),
-            str(executed),
-            parameters={"period_file": relative, "output_dir": "."},
-            kernel_name=KERNEL,
-            cwd=str(staging),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=EXECUTION_TIMEOUT,
-            extra_arguments=QUIET_KERNEL,
-        )
+        with searching(library):  # the kernel finds the spec's library whatever its working directory
+            papermill.execute_notebook(
+                str(nb_path),
+                str(executed),
+                parameters={"period_file": relative, "output_dir": "."},
+                kernel_name=KERNEL,
+                cwd=str(staging),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=EXECUTION_TIMEOUT,
+                extra_arguments=QUIET_KERNEL,
+            )
     except PapermillExecutionError as exc:
         bad_input = _input_error(exc)
         if bad_input is not None:
@@ -224,8 +227,8 @@ def make_receipt(summary: dict[str, Any], period: MonitoringPeriod, notebook: Pa
     def library(path: Path | None) -> str | None:
         if path is None:
             return None
-        try:
-            return Path(path).resolve().relative_to(ROOT).as_posix()
+        try:  # its place in its library (methodologies/<ID>/..., notebooks/<ID>.ipynb)
+            return Path(path).resolve().relative_to(library_of(spec.path) if spec.path else ROOT).as_posix()
         except ValueError:
             return None  # not the library's: the checker uses the library's by id anyway
 
