@@ -250,7 +250,7 @@ def _sd_answers(file: Path, raw: Any, where: str, sd_list: SdList | None, refere
         else:
             identified, comment = _yes_no(file, answer, at), ""
         if identified and not comment:
-            raise _fail(file, at, "an item answered Identified needs a comment (what was identified and what is done about it)", expected='{identified: yes, comment: "..."}', found=_shown(answer))
+            raise _fail(file, at, "an item answered Identified needs a comment (what was identified and what is done about it)", expected='{identified: yes, comment: "..."}', found="identified, without a comment")
         out[key] = SdAnswer(identified, comment, reference)
     return out
 
@@ -272,7 +272,14 @@ def load_project_file(path: str | Path) -> ProjectFile:
     methodology = _text(path, data["methodology"], "methodology")
     if not ID_PATTERN.match(methodology):
         raise _fail(path, "methodology", "not a methodology id", expected="an id such as TH_AM001, one listed by `jcmwb list`", found=repr(methodology))
-    spec = load_spec(methodology)
+    try:
+        spec = load_spec(methodology)
+    except InputError:
+        raise
+    except Exception as exc:  # the library's error names no file: this one does
+        if getattr(exc, "where", None) == "methodology":
+            raise _fail(path, "methodology", "unknown methodology", expected="one listed by `jcmwb list`", found=repr(methodology)) from exc
+        raise
     version = None
     if data.get("version") is not None:
         version = _text(path, data["version"], "version")
