@@ -16,6 +16,7 @@ from typing import Any
 
 from jcmwb.engine.corrections import apply_corrections
 from jcmwb.engine.errors import InputError
+from jcmwb.engine.formulas import FitError
 from jcmwb.engine.issuance import allocate
 from jcmwb.engine.monitoring import MonitoredData, read_monitored
 from jcmwb.engine.period import MonitoringPeriod, load_period, parse_period
@@ -234,6 +235,14 @@ class _Model:
             raw = eq.formula.evaluate(values, self.symbols, self.indices, eq.unit, binding)
         except OverflowError:  # floor(), helpers or int conversion of an infinite intermediate
             raw = math.inf
+        except FitError as exc:  # a fit over values the period file gives (e.g. a historical table)
+            raise InputError(
+                f"{name}: no least-squares line through the data",
+                file=self.file,
+                where=f"equation {name} = {eq.formula.text}",
+                expected="at least two members whose X values differ",
+                found=str(exc),
+            ) from exc
         if math.isfinite(raw):
             return raw
         shown = []
@@ -365,6 +374,13 @@ def calculate(source: str | Path | Mapping[str, Any] | MonitoringPeriod, *, base
     if version is not None and version.provisional:
         result.warnings.append(
             f"PROVISIONAL version data: JCM_{spec.id} ver{version.version} and its approval date {version.approved} are not confirmed (see versions in the methodology spec)"
+        )
+    if spec.structure_inferred:
+        # Every output shows the warnings (CLI, notebook, MRS, app): a result from equations
+        # inferred from the family must never read as the official methodology's.
+        result.warnings.append(
+            f"STRUCTURE INFERRED: the equations of JCM_{spec.id} are inferred from its family, the official methodology text was not seen; "
+            f"confirm them against the official methodology before use ({spec.structure_source.strip()})"
         )
     if result.provisional:
         result.warnings.append("PROVISIONAL default value(s) used: " + ", ".join(result.provisional) + " (not yet confirmed against the official methodology)")

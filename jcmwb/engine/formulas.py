@@ -7,6 +7,8 @@ Grammar (Python expression syntax, nothing else is accepted)::
           | min(expr, expr, ...)    | max(expr, expr, ...)
           | floor(expr) | ceil(expr) | round(expr, digits)
           | where(expr CMP expr, expr, expr)     CMP in < <= > >= == !=
+          | slope(Y, X, h) | intercept(Y, X, h)  least-squares line Y = a X + b over the
+                                    members of index h (Y, X: names indexed by h)
           | helper(expr, ...)       a documented helper from ``jcmwb.engine.helpers``
 
 One walker carries the units of every sub-expression (pint) and drives three
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,7 +36,14 @@ from jcmwb.engine.units import parse_unit, ureg
 
 DIMENSIONLESS = ureg.dimensionless
 _COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "=", ast.NotEq: "<>"}
-_BUILTINS = {"sum", "min", "max", "floor", "ceil", "round", "where"}
+_BUILTINS = {"sum", "min", "max", "floor", "ceil", "round", "where", "slope", "intercept"}
+# Least-squares fits over the members of an index (a historical relationship fixed ex ante).
+_FITS = ("slope", "intercept")
+_CELL = re.compile(r"^(?P<sheet>'[^']+'!)?\$(?P<col>[A-Z]{1,3})\$(?P<row>\d+)$")
+
+
+class FitError(ArithmeticError):
+    """A least-squares fit that has no unique line (fewer than two members, or X all equal)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ class _Backend:
     def compare(self, op: str, a: Any, b: Any) -> Any: ...
     def where(self, cond: Any, a: Any, b: Any) -> Any: ...
     def helper(self, spec: helper_registry.Helper, args: list[Any]) -> Any: ...
+    def fit(self, which: str, ys: list[Any], xs: list[Any]) -> Any: ...
 
 
 class _CheckBackend(_Backend):
@@ -148,6 +159,9 @@ class _NumberBackend(_Backend):
     def helper(self, spec: helper_registry.Helper, args: list[float]) -> float:
         return float(spec.function(*args))
 
+    def fit(self, which: str, ys: list[float], xs: list[float]) -> float:
+        return least_squares(ys, xs)[0 if which == "slope" else 1]
+
 
 class _ExcelBackend(_Backend):
     def __init__(self, ref: Callable[[str, Mapping[str, str]], str]) -> None:
@@ -189,6 +203,52 @@ class _ExcelBackend(_Backend):
 
     def helper(self, spec: helper_registry.Helper, args: list[str]) -> str:
         return f"({spec.excel(*args)})"
+
+    def fit(self, which: str, ys: list[str], xs: list[str]) -> str:
+        # SLOPE and INTERCEPT take ranges: the members of an indexed name sit in consecutive
+        # rows of one column (Table 1, Table 2 and the calculation sheet write them so).
+        y_range, x_range = _cell_range(ys), _cell_range(xs)
+        if y_range and x_range:
+            return f"{which.upper()}({y_range},{x_range})"
+        # Not a range: the same least-squares line written out with SUMs (the centred form).
+        n = excel_number(len(xs))
+        mean_x, mean_y = f"(SUM({','.join(xs)})/{n})", f"(SUM({','.join(ys)})/{n})"
+        sxy = "SUM(" + ",".join(f"({x}-{mean_x})*({y}-{mean_y})" for x, y in zip(xs, ys)) + ")"
+        sxx = "SUM(" + ",".join(f"({x}-{mean_x})^2" for x in xs) + ")"
+        slope = f"({sxy}/{sxx})"
+        return slope if which == "slope" else f"({mean_y}-{slope}*{mean_x})"
+
+
+def _cell_range(refs: list[str]) -> str | None:
+    """``['S'!$D$5, 'S'!$D$6, 'S'!$D$7]`` -> ``'S'!$D$5:$D$7``; None unless one column, consecutive rows."""
+    cells = [_CELL.match(r) for r in refs]
+    if not cells or not all(cells):
+        return None
+    sheets = {c["sheet"] for c in cells}
+    columns = {c["col"] for c in cells}
+    rows = [int(c["row"]) for c in cells]
+    if len(sheets) != 1 or len(columns) != 1 or rows != list(range(rows[0], rows[0] + len(rows))):
+        return None
+    return f"{refs[0]}:${cells[-1]['col']}${rows[-1]}"
+
+
+def least_squares(ys: Sequence[float], xs: Sequence[float]) -> tuple[float, float]:
+    """Slope and intercept of the least-squares line ``y = slope x + intercept``.
+
+    Centred two-pass form with exactly rounded sums (``math.fsum``): the means of x and y
+    first, then the sums of the products of deviations. It is the textbook estimator and
+    what spreadsheets' SLOPE and INTERCEPT compute, without the cancellation of the
+    one-pass form ``n Sxy - Sx Sy``. Raises FitError when there is no unique line.
+    """
+    n = len(xs)
+    if n < 2:
+        raise FitError(f"{n} member(s)")
+    mean_x, mean_y = math.fsum(xs) / n, math.fsum(ys) / n
+    sxx = math.fsum((x - mean_x) ** 2 for x in xs)
+    if sxx == 0:
+        raise FitError(f"X equal to {xs[0]:g} at all {n} members")
+    slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / sxx
+    return slope, mean_y - slope * mean_x
 
 
 class Formula:
@@ -241,6 +301,11 @@ class Formula:
                 if len(node.args) != 2 or not isinstance(node.args[1], ast.Name):
                     raise self._error("sum takes an expression and an index name", expected="sum(expr, i)", found=ast.unparse(node))
                 self._collect(node.args[0], bound | {node.args[1].id})
+                return
+            if func in _FITS:
+                if len(node.args) != 3 or not all(isinstance(a, ast.Name) for a in node.args):
+                    raise self._error(f"{func} takes two names indexed by an index, and the index", expected=f"{func}(Y_h, X_h, h)", found=ast.unparse(node))
+                self.names.update((node.args[0].id, node.args[1].id))
                 return
             for arg in node.args:
                 if func in ("round",) and arg is node.args[-1]:
@@ -309,6 +374,8 @@ class Formula:
             if unit is None:  # an index with no members: the sum is zero, in the body's unit
                 _, unit = self._walk(args[0], _CheckBackend(), symbols, {**indices, index: ["*"]}, {**binding, index: "*"})
             return backend.total(parts), unit
+        if func in _FITS:
+            return self._fit(node, backend, symbols, indices, binding)
         if func in ("min", "max"):
             if len(args) < 2:
                 raise self._error(f"{func} takes two or more arguments", found=ast.unparse(node))
@@ -343,6 +410,29 @@ class Formula:
             value, vunit = self._walk(arg, backend, symbols, indices, binding)
             converted.append(self._convert(backend, value, vunit, parse_unit(arg_unit), node, what=f"argument {arg_name} of {func}"))
         return backend.helper(spec, converted), parse_unit(spec.returns)
+
+    def _fit(self, node, backend, symbols, indices, binding):
+        """slope(Y, X, h) and intercept(Y, X, h): the least-squares line through the members of h."""
+        func = node.func.id
+        y_name, x_name, index = (a.id for a in node.args)
+        if index not in indices:
+            raise self._error(f"unknown index in {func}", expected=f"one of {sorted(indices)}", found=repr(index))
+        for name in (y_name, x_name):
+            symbol = symbols.get(name)
+            if symbol is None:
+                raise self._error("undeclared symbol", expected="a parameter or equation of this spec", found=repr(name))
+            if symbol.index != index:
+                raise self._error(f"{func} fits names indexed by {index}", expected=f"{name} indexed by {index}", found=f"indexed by {symbol.index}" if symbol.index else "no index")
+        if index in binding:
+            raise self._error(f"{func} over {index} inside a formula already bound to {index}", found=ast.unparse(node))
+        ys, xs = [], []
+        for member in indices[index]:
+            inner = {**binding, index: member}
+            ys.append(self._walk(node.args[0], backend, symbols, indices, inner)[0])
+            xs.append(self._walk(node.args[1], backend, symbols, indices, inner)[0])
+        yunit = parse_unit(symbols[y_name].unit, where=self.where, file=self.file)
+        xunit = parse_unit(symbols[x_name].unit, where=self.where, file=self.file)
+        return backend.fit(func, ys, xs), (yunit / xunit if func == "slope" else yunit)
 
     def _convert(self, backend, value, unit, target, node, what: str | None = None, arg: ast.AST | None = None):
         if unit == target or (arg is not None and _is_zero(arg)):  # zero is zero in every unit
@@ -387,7 +477,11 @@ class Formula:
         result_unit: str,
         binding: Mapping[str, str] | None = None,
     ) -> float:
-        """Evaluate to a number in ``result_unit``. Indexed values are mappings member -> number."""
+        """Evaluate to a number in ``result_unit``. Indexed values are mappings member -> number.
+
+        A least-squares fit without a unique line raises FitError: the data are at fault (the
+        caller names the monitoring-period file), not the formula.
+        """
         backend = _NumberBackend(values)
         backend.indexes = {name: s.index for name, s in symbols.items() if s.index}
         try:
@@ -452,6 +546,8 @@ def _latex(node: ast.AST, symbols: Mapping[str, Symbol], parent: int = 0) -> str
             return rf"\left\lceil {_latex(args[0], symbols)} \right\rceil"
         if func == "round":
             return rf"\mathrm{{round}}\left({_latex(args[0], symbols)}, {args[1].value}\right)"
+        if func in _FITS:
+            return rf"\mathrm{{{func}}}_{{{args[2].id}}}\left({_latex(args[0], symbols)}, {_latex(args[1], symbols)}\right)"
         if func == "where":
             return (
                 rf"\begin{{cases}} {_latex(args[1], symbols)} & \text{{if }} {_latex(args[0], symbols)} \\ "

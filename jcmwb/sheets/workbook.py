@@ -293,6 +293,8 @@ def _header_lines(result: Result) -> list[tuple[str, str | None]]:
         (f"Title of the project: {period.project_title}", None),
         (f"Methodology: JCM_{spec.id}_ver{result.version} {spec.title}", None),
     ]
+    if spec.structure_inferred:  # the whole warning is in the Data quality sheet's Warnings
+        lines.append((f"WARNING: STRUCTURE INFERRED: the equations of JCM_{spec.id} are inferred from its family, the official methodology text was not seen. Confirm them before use.", "warning"))
     if result.provisional:
         lines.append(("WARNING: PROVISIONAL default value(s) used: " + ", ".join(result.provisional) + ". Not yet confirmed against the official methodology.", "warning"))
     return lines
