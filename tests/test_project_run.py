@@ -130,3 +130,23 @@ def test_jcmwb_plan_writes_the_mps(tmp_path):
     # 2 x 3,915 MWh a year x 0.4 = 3,132 t in every (whole) year of the crediting period 2021-2030.
     assert "  2021  2021-01-01 to 2021-12-31  3,132 tCO2" in done.stdout and "  total 31,320 tCO2" in done.stdout
     assert sorted(p.name for p in (tmp_path / "EXAMPLE-TH101-plan").iterdir()) == [".jcmwb-output", "MPS.xlsx"]
+
+
+def test_a_project_folder_with_period_folders_is_jcmws(tmp_path):
+    """A published folder whose subfolders are themselves jcmwb's may be replaced; one foreign file anywhere makes it foreign."""
+    from jcmwb.run.output_folder import check_output_folder, foreign_entries, publish, staging_folder
+
+    target = tmp_path / "P"
+    staging = staging_folder(target)
+    inner = staging_folder(staging / "2021")
+    (inner / "MRS.xlsx").write_text("x", encoding="utf-8")
+    publish(inner, staging / "2021")
+    (staging / "ledger.csv").write_text("y", encoding="utf-8")
+    publish(staging, target)
+    assert foreign_entries(target) == []
+    assert (target / "2021").stat().st_mode & 0o100  # a published folder can be entered
+    assert check_output_folder(target) == target
+    (target / "2021" / "extra.txt").write_text("z", encoding="utf-8")
+    assert foreign_entries(target) == ["2021"]
+    with pytest.raises(Exception, match="jcmwb replaces only its own folders"):
+        check_output_folder(target)
