@@ -7,7 +7,9 @@ the API says, no traceback, no warning, nothing written (the --out folder absent
 it, reports/ untouched) and every input unchanged.
 
 Most run in this process through ``jcmwb.cli.main`` (a process per fixture costs about a second
-each); a spread sample of 10 runs as ``python -m jcmwb.cli`` in child processes too.
+each); a spread sample of 10 runs as ``python -m jcmwb.cli`` in child processes too. ``run`` of
+a fixture whose problem is in its data file starts the notebook's kernel (the data are read
+there), so those runs are marked slow.
 """
 
 from __future__ import annotations
@@ -117,7 +119,13 @@ def test_check_exits_2_with_one_error_line(path, capsys, untouched):
     _check_message(errors[0], path, "check")
 
 
-@pytest.mark.parametrize("path", FILES, ids=IDS)
+# `run` reads the period file and its spec before any kernel starts; the monitoring data are
+# read in the notebook's kernel (one calculation a run), so a bad data file costs a kernel start:
+# those fixtures run with the slow tests.
+RUN_PARAMS = [pytest.param(p, marks=pytest.mark.slow) if p.parent.name in ("data", "hostile") else p for p in FILES]
+
+
+@pytest.mark.parametrize("path", RUN_PARAMS, ids=IDS)
 def test_run_exits_2_and_writes_nothing(path, capsys, tmp_path, untouched):
     out_dir = tmp_path / "out"
     with warnings.catch_warnings():
