@@ -12,7 +12,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from jcmwb import __version__
@@ -98,41 +97,32 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 # -- batch ----------------------------------------------------------------------------------
-def _batch_one(path: str, reports: str | None = None) -> tuple[str, str, str]:
-    from jcmwb.run.runner import display_path, run
-
-    try:
-        outcome = run(path, reports=reports)
-        return ("ok", path, f"{outcome.result_name} = {_fmt(outcome.er)} {outcome.unit} -> {display_path(outcome.out_dir)}/")
-    except JcmwbError as exc:
-        return ("error", path, exc.line())
-    except Exception as exc:  # a bug on one input must not stop the other periods: reported, counted as failed
-        return ("error", path, f"internal error ({type(exc).__name__}: {exc}); please report it with this file")
-
-
 def cmd_batch(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from jcmwb.engine.period import period_files
+    from jcmwb.run.batch import run_all
+    from jcmwb.run.runner import display_path
+
     folder = Path(args.folder)
     if not folder.is_dir():
         raise InputError("not a folder", file=str(folder), expected="a folder containing monitoring-period YAML files")
-    from jcmwb.engine.period import period_files
-
     files = period_files(folder)
     if not files:
         raise InputError("no monitoring-period files found", file=str(folder), expected="*.yaml files starting with 'methodology:'")
-    workers = max(1, min(args.jobs or (os.cpu_count() or 1), len(files)))
-    print(f"running {len(files)} monitoring period(s) with {workers} worker(s)", flush=True)
+    where = f"on the Dask cluster at {args.scheduler}" if args.scheduler else f"with {max(1, min(args.jobs or (os.cpu_count() or 1), len(files)))} worker(s)"
+    print(f"running {len(files)} monitoring period(s) {where}", flush=True)
     started = time.perf_counter()
     failures = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_batch_one, str(f), args.reports): str(f) for f in files}
-        for done, future in enumerate(as_completed(futures), start=1):
-            try:
-                status, path, message = future.result()
-            except Exception as exc:  # the worker process itself died (killed, out of memory)
-                status, path, message = "error", futures[future], f"the process running it stopped ({type(exc).__name__}: {exc})"
-            failures += status != "ok"
-            bar = ("#" * (20 * done // len(files))).ljust(20)
-            print(f"[{bar}] {done}/{len(files)} {'ok   ' if status == 'ok' else 'ERROR'} {path}: {message}", flush=True)
+    # The bar shows on a terminal only (stderr); every period also gets a line of its own on stdout.
+    with tqdm(total=len(files), unit="period", disable=None, file=sys.stderr, leave=False) as bar:
+        for done, outcome in enumerate(run_all(files, reports=args.reports, jobs=args.jobs, scheduler=args.scheduler), start=1):
+            failures += not outcome.ok
+            shown = f"{outcome.result_name} = {_fmt(outcome.er)} {outcome.unit} -> {display_path(Path(outcome.out_dir))}/" if outcome.ok else outcome.message
+            marks = ("#" * (20 * done // len(files))).ljust(20)
+            bar.write(f"[{marks}] {done}/{len(files)} {'ok   ' if outcome.ok else 'ERROR'} {outcome.path}: {shown}", file=sys.stdout)
+            bar.update()
+    sys.stdout.flush()
     print(f"done in {time.perf_counter() - started:.1f} s: {len(files) - failures} ok, {failures} failed")
     return EXIT_OK if failures == 0 else EXIT_FAILED
 
@@ -167,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder")
     p.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of CPUs)")
     p.add_argument("--reports", default=None, help="folder for the outputs (default: reports/); each run writes <project>/<start>_<end>/ in it")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786; needs jcmwb[cluster]); the workers must see the same files")
     p.set_defaults(func=cmd_batch)
 
     for register in EXTRA_VERBS:

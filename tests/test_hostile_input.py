@@ -37,11 +37,11 @@ import pytest
 from conftest import BAD, FIXTURES, ROOT
 
 import jcmwb
-from jcmwb.cli import _batch_one
 from jcmwb.engine.errors import DataError, InputError, JcmwbError, SpecError
 from jcmwb.engine.period import period_files
 from jcmwb.engine.spec import load_spec
 from jcmwb.engine.strict_yaml import MAX_YAML_DEPTH
+from jcmwb.run.batch import PeriodOutcome, run_one
 
 HOSTILE = BAD / "hostile"
 GOOD = FIXTURES / "good"
@@ -354,7 +354,7 @@ def test_an_unexpected_failure_in_one_period_is_reported_not_raised(monkeypatch)
         raise RuntimeError("boom")
 
     monkeypatch.setattr(jcmwb.run.runner, "run", broken)
-    assert _batch_one("x.yaml") == ("error", "x.yaml", "internal error (RuntimeError: boom); please report it with this file")
+    assert run_one("x.yaml") == PeriodOutcome("error", "x.yaml", "internal error (RuntimeError: boom); please report it with this file")
 
 
 def test_batch_runs_the_good_period_beside_hostile_files(tmp_path):

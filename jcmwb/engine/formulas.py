@@ -21,6 +21,7 @@ what the engine computed.
 from __future__ import annotations
 
 import ast
+import graphlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -559,23 +560,14 @@ def _latex(node: ast.AST, symbols: Mapping[str, Symbol], parent: int = 0) -> str
 
 
 def dependency_order(dependencies: Mapping[str, set[str]], *, file: str | None = None) -> list[str]:
-    """Topological order of equations; a cycle raises a SpecError naming it."""
-    order: list[str] = []
-    state: dict[str, int] = {}
+    """Topological order of equations (each after the equations it uses); a cycle raises a SpecError naming it.
 
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycle = path[path.index(name) :] + [name]
-            raise FormulaError("dependency cycle between equations", file=file, where="equations", found=" -> ".join(cycle))
-        state[name] = 1
-        for dep in sorted(dependencies.get(name, ())):
-            if dep in dependencies:
-                visit(dep, path + [name])
-        state[name] = 2
-        order.append(name)
-
-    for name in dependencies:
-        visit(name, [])
-    return order
+    ``graphlib`` does the ordering; equations are offered in the spec's order, so the result
+    is the same for the same spec.
+    """
+    sorter = graphlib.TopologicalSorter({name: sorted(d for d in deps if d in dependencies) for name, deps in dependencies.items()})
+    try:
+        return list(sorter.static_order())
+    except graphlib.CycleError as exc:
+        cycle = list(reversed(exc.args[1]))
+        raise FormulaError("dependency cycle between equations", file=file, where="equations", found=" -> ".join(cycle)) from exc
