@@ -256,3 +256,15 @@ def test_run_of_a_period_file_in_a_project_folder_hashes_project_yaml():
 def test_calculate_of_a_project_yaml_is_refused():
     with pytest.raises(InputError, match="this is a project file"):
         calculate(PROJECTS / "TH014" / "project.yaml")
+
+
+def test_a_project_may_bring_its_own_sd_list(tmp_path):
+    own = 'name: Test list\nsource: "made up for this test"\nitems:\n  A1: {category: Noise, text: "Noise at night"}\n  A2: {text: "Dust"}\n'
+    root = folder(tmp_path, PROJECT + 'sd: {list: own-sd.yaml, answers: {A1: no}}\n', {"own-sd.yaml": own, "p.yaml": typed("2021-01-01", "2021-12-31")})
+    project = load_project(root)
+    assert [cp.file.name for cp in project.periods] == ["p.yaml"]  # the list is no period file
+    assert (root / "own-sd.yaml").resolve() in project.inputs()
+    assert project.periods[0].warnings == ["SD check list (Test list): item(s) A2 not answered for the period 2021-01-01 to 2021-12-31"]
+    (root / "project.yaml").write_text(PROJECT + "sd: {list: ../elsewhere.yaml}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="an SD check list file must be inside the project folder"):
+        load_project(root)

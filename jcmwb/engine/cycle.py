@@ -88,6 +88,8 @@ def load_project(folder: str | Path) -> Project:
         raise InputError("not a folder", file=str(folder), expected="a project folder holding project.yaml and its monitoring-period files")
     info = load_project_file(folder / PROJECT_FILE)
     files = period_files(folder)
+    if info.sd_list is not None:  # the project's own SD check list is no period
+        files = [f for f in files if f.resolve() != info.sd_list.path]
     if not files:
         raise InputError("no monitoring-period files in the project folder", file=str(folder), expected=f"*.yaml files beside {PROJECT_FILE}, one per monitoring period")
     periods: list[CyclePeriod] = []

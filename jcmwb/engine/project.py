@@ -208,7 +208,10 @@ def load_sd_list(name: str, *, base: Path | None = None, file: Path | None = Non
             )
         path = shipped
     else:
-        path = (base or Path.cwd()) / name
+        folder = (base or Path.cwd()).resolve()
+        path = (folder / name).resolve()
+        if folder not in path.parents:  # the list is an input of the project: it lives in its folder
+            raise _fail(file or "<project>", where, "an SD check list file must be inside the project folder", expected=f"a file in {folder}", found=repr(name))
         if not path.is_file():
             raise _fail(file or "<project>", where, "SD check list file not found", expected="a country code (" + ", ".join(sd_list_names()) + ") or a YAML file beside project.yaml", found=repr(name))
     raw = load_yaml(path, error=InputError)
