@@ -1,4 +1,4 @@
-"""The monitoring-period file: one project, one period (contract: DESIGN.md 4.1).
+"""The monitoring-period file: one project, one period (format: methodologies/README.md).
 
 Read strictly and validated against the methodology spec: every key is known, every
 parameter it names exists with the right kind, options are ones the spec allows.
@@ -426,7 +426,7 @@ def _project_id(c: _Check, value: Any) -> str:
 def load_period(path: str | Path) -> MonitoringPeriod:
     """Read and validate a monitoring-period YAML file.
 
-    A period file beside a ``project.yaml`` inherits what that file says (DESIGN.md 4.1b):
+    A period file beside a ``project.yaml`` inherits what that file says (docs/cycle.md, section 1):
     the merged mapping is validated, and a contradiction names both files.
     """
     path = Path(path).resolve()

@@ -1,4 +1,4 @@
-"""The project folder: ``project.yaml`` and the period files that inherit from it (DESIGN.md 4.1b).
+"""The project folder: ``project.yaml`` and the period files that inherit from it (docs/cycle.md, section 1).
 
 ``project.yaml`` holds what registration fixes::
 
@@ -56,7 +56,7 @@ AUTHORIZATION_KEYS = ("id", "party", "version", "date", "status", "acquiring_ent
 EX_ANTE_KEYS = ("monitored", "from_example", "fixed", "alternatives")
 
 # Parties of the JCM by the code used in period files (partner_country), as the common
-# nomenclature names them (shared/domain/JCM.md section 1).
+# nomenclature names them (the JCM country codes).
 PARTIES = {
     "JP": "Japan", "MN": "Mongolia", "BD": "Bangladesh", "ET": "Ethiopia", "KE": "Kenya", "MV": "Maldives", "VN": "Viet Nam",
     "LA": "Lao PDR", "ID": "Indonesia", "CR": "Costa Rica", "PW": "Palau", "KH": "Cambodia", "MX": "Mexico", "SA": "Saudi Arabia",

@@ -1,6 +1,6 @@
 """The Monitoring Plan Sheet (MPS): the ex ante estimate at PDD time, a renderer of a :class:`~jcmwb.engine.plan.Plan`.
 
-Layout after the MPS as the ADB handbook describes it (shared/domain/catalogue.md 3.2) and the
+Layout after the MPS as the ADB handbook describes it and the
 MRS jcmwb writes:
 
 ``MPS(input)``
