@@ -201,8 +201,10 @@ class AppPage:
         return "Traceback" in self.page.content()
 
 
-def fill_from_period(app: AppPage, period: dict[str, Any], data_dir: Path) -> None:
-    """Fill the form with what a monitoring-period file says, as a user would type it in."""
+def fill_from_period(app: AppPage, period: dict[str, Any], data_dir: Path, lang: str = "en") -> None:
+    """Fill the form with what a monitoring-period file says, as a user would type it in (on a page in ``lang``)."""
+    from jcmwb.app.labels import t
+
     project = period["project"]
     app.text("jcmwb-project-id", project["id"])
     if project.get("title"):
@@ -245,7 +247,7 @@ def fill_from_period(app: AppPage, period: dict[str, Any], data_dir: Path) -> No
         app.text(f"jcmwb-fixed-{name}-unit", str(item.get("unit", "")))
         app.text(f"jcmwb-fixed-{name}-source", item["source"])
     for criterion, answer in (period.get("eligibility") or {}).items():
-        app.toggle(f"jcmwb-eligibility-{criterion}", "yes" if answer else "no")
+        app.toggle(f"jcmwb-eligibility-{criterion}", t("yes" if answer else "no", lang))
 
 
 def fill_form(form: Any, period: dict[str, Any], data_dir: Path) -> None:

@@ -15,7 +15,7 @@ import yaml
 
 from jcmwb.app.checks import GENERAL, _candidates, first_outside, locate, parse_number, plain
 from jcmwb.app.form import parse_points, whole_months
-from jcmwb.app.labels import WORDS, html_symbol, t
+from jcmwb.app.labels import html_symbol, t
 from jcmwb.app.page import Landing, MethodologyPage
 from jcmwb.app.results import downloads_html, headline_html, monthly_chart, quality_html, trace_html, values_html
 from jcmwb.app.server import AppSettings, voila_config
@@ -34,10 +34,6 @@ def page(spec_id: str, tmp_path: Path, lang: str = "en") -> MethodologyPage:
 
 
 # -- labels ---------------------------------------------------------------------------------
-def test_every_label_has_english_and_japanese() -> None:
-    assert all(entry.get("en") and entry.get("ja") for entry in WORDS.values())
-
-
 def test_symbols_print_with_subscripts() -> None:
     assert html_symbol("EG_{i,p}") == "EG<sub>i,p</sub>"
     assert html_symbol("\\sum_i EG_{i,p}") == "Σ<sub>i</sub> EG<sub>i,p</sub>"

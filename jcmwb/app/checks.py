@@ -79,8 +79,16 @@ def locate(exc: JcmwbError, slots: Iterable[str], data_files: Mapping[Path, str]
     return GENERAL, where
 
 
-def plain(exc: JcmwbError, *, rest: str = "", file_names: Mapping[Path, str] | None = None, period_file: Path | None = None, lang: str = "en") -> str:
-    """The message in plain words: the user's file name, the place in it, what was expected and found."""
+def plain(exc: JcmwbError, *, rest: str = "", file_names: Mapping[Path, str] | None = None, period_file: Path | None = None, lang: str = "en", spec: object = None) -> str:
+    """The message in plain words: the user's file name, the place in it, what was expected and found.
+
+    In Japanese the engine's English (message, place, expected, found) is said again through
+    the catalog's patterns (``jcmwb.app.i18n.engine_text``); values quoted from the input stay as they are.
+    """
+    from jcmwb.app.i18n import engine_text
+    from jcmwb.app.labels import spec_texts, t
+
+    texts = spec_texts(spec, lang) if spec is not None else None
     lead: list[str] = []
     if exc.file:
         path = Path(exc.file).resolve()
@@ -89,13 +97,24 @@ def plain(exc: JcmwbError, *, rest: str = "", file_names: Mapping[Path, str] | N
         elif period_file is None or path != Path(period_file).resolve():
             lead.append(path.name)
     if rest:
-        lead.append(rest)
-    message = exc.message[:1].upper() + exc.message[1:]
+        lead.append(engine_text(rest, lang, texts))
+    message = engine_text(exc.message, lang, texts)
+    message = message[:1].upper() + message[1:] if lang == "en" else message
+    expected = None if exc.expected is None else engine_text(str(exc.expected), lang, texts)
+    found = None if exc.found is None else engine_text(str(exc.found), lang, texts)
+    if lang != "en":
+        text = (t("list_separator", lang).join(lead) + t("place_separator", lang) if lead else "") + message
+        text += t("sentence_end", lang) if not text.endswith(t("sentence_end", lang)) else ""
+        if expected is not None:
+            text += t("expected_is", lang, expected=expected)
+        if found is not None:
+            text += t("found_is", lang, found=found)
+        return text
     text = (", ".join(lead) + ": " if lead else "") + message
-    if exc.expected is not None:
-        text += f". Expected {exc.expected}"
-    if exc.found is not None:
-        text += ("; found " if exc.expected is not None else ". Found ") + str(exc.found)
+    if expected is not None:
+        text += f". Expected {expected}"
+    if found is not None:
+        text += ("; found " if expected is not None else ". Found ") + str(found)
     return text if text.endswith(".") else text + "."
 
 

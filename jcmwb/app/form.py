@@ -21,7 +21,7 @@ from typing import Any
 import ipywidgets as w
 
 from jcmwb.app.checks import GENERAL, Problem, parse_number
-from jcmwb.app.labels import html_symbol, plain_unit, t, t_html
+from jcmwb.app.labels import html_symbol, plain_unit, spec_html, spec_plain, t, t_html
 from jcmwb.app.markup import Markup, html, join
 from jcmwb.app.session import Session
 from jcmwb.app.widgets import CalibrationRows, MemberValues, MonthlyGrid, Slots, Texts, css, labelled, text_input
@@ -122,7 +122,7 @@ class FixedField:
         self.values: MemberValues | None = None
         self.value: w.Text | None = None
         self.manual: w.Textarea | None = None
-        children: list[w.Widget] = [texts.html(lambda lang: html("<div class='jcmwb-param'>{label}</div>", label=describe(param.symbol, param.description(lang), param.unit)))]
+        children: list[w.Widget] = [texts.html(lambda lang: html("<div class='jcmwb-param'>{label}</div>", label=describe(param.symbol, spec_html(param.description, lang), param.unit)))]
         takes_value = param.kind == "fixed_project" or param.project_value
         if param.kind == "fixed_default":
             children.append(texts.html(self._defaults_text, css("defaults", self.name)))
@@ -178,7 +178,7 @@ class FixedField:
     def _defaults_text(self, lang: str) -> Markup:
         rows = []
         for name, choice in self.param.choices.items():
-            label = Markup() if name == "default" and len(self.param.choices) == 1 else html("<b>{name}</b>: {description}: ", name=name, description=choice.description(lang))
+            label = Markup() if name == "default" and len(self.param.choices) == 1 else html("<b>{name}</b>: {description}: ", name=name, description=spec_html(choice.description, lang))
             if choice.members:
                 parts = [html("{member} {value}", member=m, value=self._value_text(v, lang)) for m, v in choice.members.items()]
                 rows.append(html("<li>{label}{per}: {parts}</li>", label=label, per=t("per_category", lang), parts=join("; ", parts)))
@@ -194,7 +194,7 @@ class FixedField:
             else:
                 dated = dated_at(choice.values, self.form.start())
                 shown = f": {dated.value:g} {self.param.unit}" + (f" ({t('provisional', lang)})" if dated.provisional else "")
-            options.append((f"{name}: {choice.description(lang)}{shown}", name))
+            options.append((f"{name}: {spec_plain(choice.description, lang)}{shown}", name))
         if self.param.project_value:
             options.append((t("project_specific", lang), PROJECT_VALUE))
         return options
@@ -203,7 +203,7 @@ class FixedField:
         index = self.param.index or ""
         source = self.form.member_source(index)
         label = self.form.spec.indices.get(index)
-        index_text = label(lang) if label else index
+        index_text = spec_html(label, lang) if label else index
         if source is None:
             return html("<div class='jcmwb-hint'>{text}</div>", text=t("members_manual", lang))
         symbol = html_symbol(self.form.spec.parameters[source].symbol)
@@ -283,11 +283,14 @@ class MonitoredField:
 
         def heading(lang: str) -> Markup:
             extra = html(" <span class='jcmwb-hint'>({text})</span>", text=t("index_of", lang, index=index(lang) if index else param.index)) if param.index else Markup()
-            lines = [html("<div class='jcmwb-param'>{label}</div>", label=describe(param.symbol, param.description(lang), param.unit, extra))]
-            facts = [(t("frequency", lang), param.frequency), (t("measurement", lang), param.measurement)]
-            lines += [html("<div class='jcmwb-hint'>{key}: {value}</div>", key=k, value=v) for k, v in facts if v]
+            lines = [html("<div class='jcmwb-param'>{label}</div>", label=describe(param.symbol, spec_html(param.description, lang), param.unit, extra))]
+            # The spec's own texts: in Japanese where it gives one, else in English, marked as such.
+            facts = [("frequency", param.frequency), ("measurement", param.measurement)]
+            lines += [
+                html("<div class='jcmwb-hint jcmwb-{key}'>{label}{sep}{value}</div>", key=k, label=t(k, lang), sep=t("place_separator", lang), value=spec_html(v, lang)) for k, v in facts if v
+            ]
             if self.category:
-                cats = join("; ", [html("<b>{category}</b>: {text}", category=c, text=text(lang)) for c, text in param.categories.items()])
+                cats = join("; ", [html("<b>{category}</b>: {text}", category=c, text=spec_html(text, lang)) for c, text in param.categories.items()])
                 lines.append(html("<div class='jcmwb-hint'>{text}</div>", text=t_html("categories_are", lang, categories=cats)))
             return join("", lines)
 
@@ -640,7 +643,7 @@ class MethodologyForm:
         for name, eq in spec.alternatives().items():
             chooser = w.Dropdown(layout=w.Layout(width="44em"))
             chooser.add_class(css("alternatives", name))
-            texts.bind(chooser, "options", lambda lang, eq=eq: [(f"{a}: {alt.description(lang)}", a) for a, alt in eq.alternatives.items()])
+            texts.bind(chooser, "options", lambda lang, eq=eq: [(f"{a}: {spec_plain(alt.description, lang)}", a) for a, alt in eq.alternatives.items()])
             chooser.value = eq.default_alternative
             chooser.observe(lambda _: self.guard(self.update_active), "value")
             self.alternatives[name] = chooser
@@ -674,7 +677,7 @@ class MethodologyForm:
             answer.add_class(css("eligibility", criterion.id))
             texts.bind(answer, "options", lambda lang: [(t("yes", lang), "yes"), (t("no", lang), "no"), (t("unanswered", lang), "")])
             answer.value = ""
-            label = texts.html(lambda lang, c=criterion: html("<b>{id}.</b> {text}", id=c.id, text=c.text(lang)))
+            label = texts.html(lambda lang, c=criterion: html("<b>{id}.</b> {text}", id=c.id, text=spec_html(c.text, lang)))
             self.eligibility[criterion.id] = answer
             section4.append(labelled(label, answer, slots.make(f"eligibility.{criterion.id}")))
 

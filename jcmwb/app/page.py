@@ -22,7 +22,7 @@ from IPython.display import display
 import jcmwb
 from jcmwb.app.checks import GENERAL, Problem, first_outside, locate, plain
 from jcmwb.app.form import MethodologyForm
-from jcmwb.app.labels import LANGUAGE_NAMES, LANGUAGES, t
+from jcmwb.app.labels import LANGUAGE_NAMES, LANGUAGES, spec_html, t
 from jcmwb.app.markup import HTML, Markup, constant, display_html, html, join
 from jcmwb.app.results import ResultsView
 from jcmwb.app.server import AppSettings
@@ -127,7 +127,7 @@ class Landing:
                     "<tr><td><a class='jcmwb-link-{id}' href='{link}'>{id}</a></td><td>{title}</td><td>{scope}</td><td>{versions}</td><td>{defaults}</td></tr>",
                     id=spec.id,
                     link=link,
-                    title=spec.title(lang),
+                    title=spec_html(spec.title, lang),
                     scope=spec.sectoral_scope,
                     versions=versions,
                     defaults=defaults,
@@ -157,8 +157,8 @@ class MethodologyPage:
         back = texts.html(
             lambda lang: html("<a class='jcmwb-back' href='?{query}'>← {label}</a>", query=urlencode({"lang": lang}) if lang != "en" else "", label=t("back_to_catalogue", lang))
         )
-        title = texts.html(lambda lang: html("<div class='jcmwb-title'>JCM_{id}: {title}</div>", id=spec.id, title=spec.title(lang)))
-        summary = texts.html(lambda lang: html("<div class='jcmwb-hint'>{summary}</div>", summary=spec.summary(lang)))
+        title = texts.html(lambda lang: html("<div class='jcmwb-title'>JCM_{id}: {title}</div>", id=spec.id, title=spec_html(spec.title, lang)))
+        summary = texts.html(lambda lang: html("<div class='jcmwb-hint'>{summary}</div>", summary=spec_html(spec.summary, lang)))
         banner = texts.html(lambda lang: html("<div class='jcmwb-provisional-box'>{text}</div>", text=t("provisional_banner", lang)) if spec.provisional_defaults() else Markup())
         self.language = language_toggle(lang, lambda new: self.guard(self.set_language, new))
         header = w.VBox([w.HBox([back, self.language], layout=w.Layout(justify_content="space-between")), title, summary, banner])
@@ -179,7 +179,7 @@ class MethodologyPage:
         try:
             return function(*args)
         except JcmwbError as exc:
-            self.form.show([Problem(GENERAL, plain(exc, period_file=None))])
+            self.form.show([Problem(GENERAL, plain(exc, period_file=None, lang=self.texts.lang, spec=self.spec))])
             self._status("failed")
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
@@ -219,7 +219,7 @@ class MethodologyPage:
                 result = jcmwb.calculate(period_file)
         except JcmwbError as exc:
             key, rest = locate(exc, self.form.slots.widgets, self.form.data_files())
-            self.form.show([Problem(key, plain(exc, rest=rest, file_names=self.form.file_names(), period_file=period_file, lang=self.texts.lang))])
+            self.form.show([Problem(key, plain(exc, rest=rest, file_names=self.form.file_names(), period_file=period_file, lang=self.texts.lang, spec=self.spec))])
             self._status("fix_first", n=1)
             return
         except TimeLimitExceeded as exc:
@@ -271,7 +271,7 @@ class MethodologyPage:
         return problems
 
 
-def main(query: str | None = None) -> MethodologyPage | Landing:
+def main(query: str | None = None) -> Any:
     """Show the page the query string asks for (the app notebook's only call)."""
     settings = AppSettings.from_environment()
     params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
@@ -279,8 +279,12 @@ def main(query: str | None = None) -> MethodologyPage | Landing:
     lang = lang if lang in LANGUAGES else "en"
     methodology = params.get("id", [""])[0].strip().upper()
     display_html(constant(STYLE) + html(GUARD, limit=int(settings.max_upload_bytes)))
-    page: MethodologyPage | Landing
-    if not methodology:
+    page: Any
+    if "project" in params:  # the project cycle (jcmwb.app.project_view)
+        from jcmwb.app.project_view import ProjectPage
+
+        page = ProjectPage(params["project"][0].strip(), settings, lang)
+    elif not methodology:
         page = Landing(lang)
     else:
         spec = None

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from jcmwb.app.labels import html_symbol, t
+from jcmwb.app.fonts import chart_families
+from jcmwb.app.i18n import engine_text
+from jcmwb.app.labels import WORDS, html_symbol, spec_html, spec_plain, spec_texts, t
 from jcmwb.app.markup import HTML, Markup, chart_text, html, join
 from jcmwb.app.widgets import Texts, set_options
 
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
     from jcmwb.engine.compute import Result
 
 BLOCK_ORDER = ("emission_reductions", "reference", "project", "defaults")
-CJK_FONTS = ("Noto Sans CJK JP", "IPAexGothic", "IPAGothic", "TakaoGothic", "Hiragino Sans", "Yu Gothic", "MS Gothic")
 MIME = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".json": "application/json",
@@ -51,10 +52,16 @@ def value_text(value: Any) -> Markup:
     return html("{value}", value=number(value))
 
 
-def description(result: Result, name: str, lang: str) -> str:
+def description(result: Result, name: str, lang: str) -> Markup:
+    """The spec's description of a value, in ``lang`` (English marked as such where the spec has no Japanese)."""
     spec = result.spec
     item = spec.equations.get(name) or spec.parameters.get(name)
-    return item.description(lang) if item is not None else name
+    return spec_html(item.description, lang) if item is not None else html("{name}", name=name)
+
+
+def said(result: Result, text: str, lang: str) -> str:
+    """A sentence of the engine (a note, a gap, a correction, a warning) in ``lang``."""
+    return engine_text(text, lang, spec_texts(result.spec, lang))
 
 
 def _flag(lang: str) -> Markup:
@@ -68,13 +75,21 @@ def trace_html(result: Result, name: str, lang: str, depth: int = 0, seen: froze
     if node.formula is not None:
         lines.append(html("<div><span class='jcmwb-k'>{key}:</span> <code>{name} = {formula}</code></div>", key=t("formula", lang), name=node.name, formula=node.formula))
     if node.source:
-        status = html(" ({status})", status=node.status) if node.status else Markup()
-        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {source}{status}</div>", key=t("source_label", lang), source=node.source, status=status))
+        status = html(" ({status})", status=t(f"status_{node.status}", lang) if f"status_{node.status}" in WORDS else node.status) if node.status else Markup()
+        # A default's source is a citation (a document's name): shown as the spec gives it.
+        lines.append(
+            html(
+                "<div><span class='jcmwb-k'>{key}:</span> <span class='jcmwb-citation'>{source}</span>{status}</div>",
+                key=t("source_label", lang),
+                source=said(result, node.source, lang),
+                status=status,
+            )
+        )
     for correction in node.corrections:
-        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {text}</div>", key=t("correction", lang), text=correction.describe()))
+        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {text}</div>", key=t("correction", lang), text=said(result, correction.describe(), lang)))
     for note in node.notes:
         key = "gap" if note.startswith("gap: ") else "note"
-        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {text}</div>", key=t(key, lang), text=note.removeprefix("gap: ")))
+        lines.append(html("<div><span class='jcmwb-k'>{key}:</span> {text}</div>", key=t(key, lang), text=said(result, note.removeprefix("gap: "), lang)))
     if node.inputs and name not in seen and depth < 12:
         items = []
         for dep in node.inputs:
@@ -163,13 +178,13 @@ def quality_html(result: Result, lang: str) -> Markup:
     parts = [html("<h4>{title}</h4>", title=t("data_quality", lang))]
     gaps = [(name, g) for name, d in result.monitored.items() for g in d.gaps]
     if gaps:
-        items = join("", [html("<li>{symbol}: {text}</li>", symbol=html_symbol(result.spec.parameters[n].symbol), text=g.describe()) for n, g in gaps])
+        items = join("", [html("<li>{symbol}: {text}</li>", symbol=html_symbol(result.spec.parameters[n].symbol), text=said(result, g.describe(), lang)) for n, g in gaps])
         parts.append(html("<div class='jcmwb-gaps'>{text}<ul>{items}</ul></div>", text=t("gaps_found", lang, n=len(gaps)), items=items))
     else:
         parts.append(html("<div class='jcmwb-gaps'>{text}</div>", text=t("no_gaps", lang)))
     for key, items in (("corrections", [c.describe() for c in result.corrections]), ("warnings", result.warnings), ("notes", result.notes)):
         if items:
-            listed = join("", [html("<li>{item}</li>", item=i) for i in items])
+            listed = join("", [html("<li>{item}</li>", item=said(result, i, lang)) for i in items])
             if key == "warnings":
                 parts.append(html("<div class='jcmwb-warning'><b>{title}</b><ul>{items}</ul></div>", title=t(key, lang), items=listed))
             else:
@@ -219,18 +234,9 @@ def chart_parameters(result: Result) -> list[str]:
     return sorted(names, key=lambda n: bool(result.spec.parameters[n].categories))
 
 
-def monthly_chart(result: Result, name: str, lang: str) -> bytes:
-    """Monthly totals of ``name`` per point, and the result apportioned by each month's share of them.
-
-    The apportioning is said on the chart itself: the result is defined for the whole period
-    only, so a monthly figure is a reading aid, never an official number.
-    """
-    from matplotlib import font_manager, rcParams
+def monthly_figure(result: Result, name: str, lang: str) -> Any:
+    """The monthly chart as a matplotlib Figure (see :func:`monthly_chart`)."""
     from matplotlib.figure import Figure
-
-    # Japanese labels need a CJK font as fallback; only fonts present are named (no warnings).
-    present = {f.name for f in font_manager.fontManager.ttflist}
-    rcParams["font.family"] = ["DejaVu Sans"] + [n for n in CJK_FONTS if n in present]
 
     from jcmwb.sheets.workbook import plain_symbol
 
@@ -249,10 +255,9 @@ def monthly_chart(result: Result, name: str, lang: str) -> bytes:
         # explicitly, since a label of its own beginning with "_" would be left out.
         labels.append(chart_text(point))
         base = [b + h for b, h in zip(base, heights)]
-    unit = param.unit.removesuffix("/p")
     symbol = plain_symbol(param.symbol)
     top.set_title(chart_text(t("chart_top", lang, symbol=symbol)), fontsize=10)
-    top.set_ylabel(chart_text(f"{unit} / month"))
+    top.set_ylabel(chart_text(t("per_month", lang, unit=param.unit.removesuffix("/p"))))
     top.legend(bars, labels, fontsize=8)
     eq = spec.equations[spec.result]
     total = sum(base)
@@ -261,13 +266,27 @@ def monthly_chart(result: Result, name: str, lang: str) -> bytes:
         shares = [b / total * result.er for b in base]
         bottom.bar(months, shares, color="#2e7d32")
     bottom.set_title(chart_text(t("chart_bottom", lang, result=result_symbol)), fontsize=10)
-    bottom.set_ylabel(chart_text(f"{eq.unit.removesuffix('/p')} / month"))
+    bottom.set_ylabel(chart_text(t("per_month", lang, unit=eq.unit.removesuffix("/p"))))
     bottom.tick_params(axis="x", labelrotation=45)
     note = t("chart_note", lang, result=result_symbol, total=number(result.er), unit=eq.unit, symbol=symbol)
     fig.text(0.01, 0.005, chart_text(note), fontsize=8, wrap=True, va="bottom", color="#8a4b00")
     fig.tight_layout(rect=(0, 0.07, 1, 1))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return fig
+
+
+def monthly_chart(result: Result, name: str, lang: str) -> bytes:
+    """Monthly totals of ``name`` per point, and the result apportioned by each month's share of them, as PNG.
+
+    The apportioning is said on the chart itself: the result is defined for the whole period
+    only, so a monthly figure is a reading aid, never an official number. The CJK font is
+    named explicitly (``jcmwb.app.fonts``): Japanese labels are drawn, not boxes.
+    """
+    from matplotlib import rc_context
+
+    with rc_context({"font.family": chart_families()}):
+        fig = monthly_figure(result, name, lang)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -380,7 +399,7 @@ class ResultsView:
         self._draw_record()
         self.chart_label.value = html("<h4>{title}</h4>", title=t("chart", lang))
         names = chart_parameters(result)
-        options = [(f"{n}: {result.spec.parameters[n].description(lang)}", n) for n in names]
+        options = [(f"{n}: {spec_plain(result.spec.parameters[n].description, lang)}", n) for n in names]
         self.chart_choice.layout.display = None if len(options) > 1 else "none"
         set_options(self.chart_choice, options)
         self._draw_chart()
