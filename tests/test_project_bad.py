@@ -45,6 +45,7 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "bad_project_id": ("project.yaml", ("project.id: not a valid project id", "found '../escape'")),
     "typed_totals_across_a_year_end": ("p.yaml", ("monitored.EG_i_p.values: the period spans 2 calendar years, and typed period totals cannot be split by year", "found 2021-07-01 to 2022-06-30")),
     "unknown_key_in_period": ("p.yaml", ("ex_post: unknown key", "found 'ex_post'")),
+    "sd_answers_without_a_list": ("p.yaml", ("sd: SD answers need the project's check list: sd in project.yaml", "found sd in the period file only")),
     "period_across_a_version_change": ("p.yaml", ("period: the default value of COP_RE_i changes on 2023-10-11, inside the period", "found 2023-07-01 to 2023-12-31")),
 }
 

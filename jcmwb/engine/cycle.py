@@ -176,8 +176,6 @@ def _check_vintages(cp: CyclePeriod) -> None:
 def _check_sd(project: Project, cp: CyclePeriod) -> None:
     sd_list = project.info.sd_list
     if sd_list is None:
-        if cp.extras.sd_answers:
-            return  # answered against the partner country's list (merge_period loaded it)
         return
     answers = cp.sd_answers(project.info)
     missing = [item.number for item in sd_list.items if item.number not in answers]

@@ -415,13 +415,12 @@ def merge_period(info: ProjectFile, raw: Any, period_file: Path) -> tuple[dict[s
     if raw.get("sd") is not None:
         sd = _mapping(period_file, raw["sd"], "sd", ("list", "answers"))
         sd_list = info.sd_list
+        if sd_list is None:  # the check list is the project's: every period's report uses the same
+            raise _fail(period_file, "sd", f"SD answers need the project's check list: sd in {info.path.name}", expected=f"sd: {{list: ...}} in {info.path}", found="sd in the period file only")
         if "list" in sd:
             name = _text(period_file, sd["list"], "sd.list")
-            if sd_list is not None and name != info.raw["sd"].get("list", info.partner_country):
+            if name != info.raw["sd"].get("list", info.partner_country):
                 raise _conflict(period_file, info.path, "sd.list", name, info.raw["sd"].get("list", info.partner_country))
-            sd_list = sd_list or load_sd_list(name, base=period_file.parent, file=period_file)
-        if sd_list is None:
-            sd_list = load_sd_list(info.partner_country, file=period_file, where="sd")
         answers = _sd_answers(period_file, sd.get("answers"), "sd.answers", sd_list, "monitoring")
         for number, answer in answers.items():
             given = info.sd_answers.get(number)
