@@ -248,3 +248,17 @@ def test_every_inferred_methodology_of_the_library_warns(tmp_path):
             assert any(w.startswith(f"STRUCTURE INFERRED: the equations of JCM_{period.spec.id}") for w in result.warnings), path
             seen.add(period.spec.id)
     assert seen == inferred
+
+
+def test_the_example_fixes_the_generated_history_ex_ante():
+    """JCM_ID_AM007's example types the generator's historical table into its period file."""
+    import csv
+
+    from jcmwb.engine.period import load_period
+
+    folder = Path(__file__).resolve().parent.parent / "data" / "examples" / "ID_AM007"
+    with (folder / "historical-2014-2015-monthly.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    fixed = load_period(folder / "EXAMPLE-ID007_2016.yaml").fixed
+    for name, column in (("SG_hist_h", "steam_t"), ("EC_hist_h", "fuel_GJ"), ("H_hist_h", "hours_h")):
+        assert fixed[name].values == {r["month"]: float(r[column]) for r in rows}, name
