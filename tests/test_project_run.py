@@ -150,3 +150,19 @@ def test_a_project_folder_with_period_folders_is_jcmws(tmp_path):
     assert foreign_entries(target) == ["2021"]
     with pytest.raises(Exception, match="jcmwb replaces only its own folders"):
         check_output_folder(target)
+
+
+def test_earlier_single_runs_in_the_output_folder_are_named(tmp_path, capsys):
+    """reports/<id>/ holding `jcmwb run` outputs (each marked, the folder itself not): refused with what to do."""
+    from jcmwb.cli import main
+    from jcmwb.run.output_folder import publish, staging_folder
+
+    period = tmp_path / "TH014" / "2021-01-01_2021-12-31"
+    staging = staging_folder(period)
+    (staging / "MRS.xlsx").write_text("x", encoding="utf-8")
+    publish(staging, period)
+    assert main(["project", str(TH014), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path / 'TH014'}: --out: the output folder holds outputs of single runs (jcmwb run) but was not written by jcmwb project")
+    assert err.rstrip().endswith("found 2021-01-01_2021-12-31")
+    assert sorted(p.name for p in period.iterdir()) == [".jcmwb-output", "MRS.xlsx"]  # untouched

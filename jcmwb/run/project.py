@@ -23,10 +23,10 @@ from typing import Any
 
 from jcmwb.engine.compute import calculate
 from jcmwb.engine.cycle import Issuance, Project, issue, load_project
-from jcmwb.engine.errors import RunError
+from jcmwb.engine.errors import InputError, RunError
 from jcmwb.engine.plan import Plan, make_plan
 from jcmwb.engine.project import load_project_file
-from jcmwb.run.output_folder import check_output_folder, discard, listing, publish, staging_folder
+from jcmwb.run.output_folder import MARKER, check_output_folder, discard, listing, publish, staging_folder
 from jcmwb.run.outputs import write_text_atomically
 from jcmwb.run.runner import REPORTS, RunOutcome, display_path, run
 
@@ -86,7 +86,7 @@ def run_project(folder: str | Path, out: str | Path | None = None, *, execute: C
     """Every period of a project, then its ledger and documents, into ``out/<project id>/``."""
     project, issuances, plan = prepare(folder)
     target = Path(out if out else REPORTS) / project.info.project_id
-    out_dir = check_output_folder(target, project.inputs(), option="--out" if out else "--reports")
+    out_dir = _output_folder(target, project, option="--out" if out else "--reports")
     warnings = all_warnings(project, issuances)
     staging = staging_folder(out_dir)
     outcome = ProjectOutcome(out_dir, project, issuances, warnings)
@@ -102,6 +102,28 @@ def run_project(folder: str | Path, out: str | Path | None = None, *, execute: C
         discard(staging)
         raise
     return outcome
+
+
+def _output_folder(target: Path, project: Project, option: str) -> Path:
+    """``check_output_folder``, with a plain word for the common case of earlier ``jcmwb run`` outputs.
+
+    ``jcmwb run`` of a period writes ``reports/<project id>/<start>_<end>/`` without a marker on
+    ``reports/<project id>/`` itself, so that folder is not jcmwb's as a whole and is refused:
+    say why, and what to do.
+    """
+    try:
+        return check_output_folder(target, project.inputs(), option=option)
+    except InputError:
+        entries = sorted(target.iterdir()) if target.is_dir() and not target.is_symlink() and not (target / MARKER).exists() else []
+        if entries and all(e.is_dir() and not e.is_symlink() and (e / MARKER).is_file() for e in entries):
+            raise InputError(
+                "the output folder holds outputs of single runs (jcmwb run) but was not written by jcmwb project; jcmwb replaces only folders it wrote as a whole",
+                file=str(target),
+                where=option,
+                expected=f"that folder removed or moved away (jcmwb run writes it again), or another {option} folder",
+                found=", ".join(e.name for e in entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else ""),
+            ) from None
+        raise
 
 
 def write_project_outputs(project: Project, issuances: list[Issuance], plan: Plan | None, warnings: list[str], folder: Path) -> list[Path]:
