@@ -274,14 +274,3 @@ def test_cli_has_the_app_verb() -> None:
 def test_app_words_are_formatted() -> None:
     assert t("done", "en", seconds=2.04) == "Done in 2.0 s."
     assert t("done", "ja", seconds=2.04) == "2.0 秒で完了しました。"
-
-
-def test_credit_allocation_field(tmp_path: Path) -> None:
-    form = page("TH_AM001", tmp_path).form
-    form.allocation.value = 'JP: "50%", TH: "40%"'
-    problems = {p.key: p.text for p in form.check()}
-    assert problems["allocation"] == "the shares do not add up to 100 %; expected 100%, found 90%"
-    form.allocation.value = '{JP: "50%", TH: "50%", rounding: {JP: up}}'
-    assert "allocation" not in {p.key for p in form.check()}
-    # What period_mapping() writes into the monitoring-period file:
-    assert form._allocation() == {"JP": "50%", "TH": "50%", "rounding": {"JP": "up"}}

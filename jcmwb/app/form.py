@@ -24,7 +24,7 @@ from jcmwb.app.checks import GENERAL, Problem, parse_number
 from jcmwb.app.labels import html_symbol, plain_unit, spec_html, spec_plain, t, t_html
 from jcmwb.app.markup import Markup, html, join
 from jcmwb.app.session import Session
-from jcmwb.app.widgets import CalibrationRows, MemberValues, MonthlyGrid, Slots, Texts, css, labelled, text_input
+from jcmwb.app.widgets import AllocationRows, CalibrationRows, MemberValues, MonthlyGrid, Slots, Texts, css, labelled, text_input
 from jcmwb.engine.errors import JcmwbError
 from jcmwb.engine.spec import DatedValue, Parameter, Spec
 from jcmwb.engine.units import factor, strip_period
@@ -39,6 +39,18 @@ def describe(param_symbol: str, description: str, unit: str, extra: Markup | Non
     """The label of a parameter: symbol, description and unit, as the spec gives them."""
     unit_html = html(" <span class='jcmwb-unit'>[{unit}]</span>", unit=unit) if unit else Markup()
     return html("<span class='jcmwb-symbol'>{symbol}</span>{unit} {description}{extra}", symbol=html_symbol(param_symbol), unit=unit_html, description=description, extra=extra or Markup())
+
+
+def dimensionless(unit: str) -> bool:
+    """A unit that is a plain number (a COP, a ratio): written ``-`` in the spec."""
+    return plain_unit(unit).strip() in ("-", "1", "")
+
+
+def unit_hint_html(unit: str, lang: str, *, upload: bool = False) -> Markup:
+    """What the unit field takes: a unit convertible to the parameter's, or none for a plain number."""
+    if dimensionless(unit):
+        return t_html("unit_hint_dimensionless", lang)
+    return t_html("unit_file_hint" if upload else "unit_hint", lang, unit=plain_unit(unit))
 
 
 def dated_at(values: tuple[DatedValue, ...], day: dt.date | None) -> DatedValue:
@@ -149,7 +161,7 @@ class FixedField:
             self.unit = text_input(css("fixed", self.name, "unit"), value=plain_unit(param.unit), width="10em")
             self.source = text_input(css("fixed", self.name, "source"), width="44em")
             texts.bind(self.source, "placeholder", lambda lang: t("source_hint", lang))
-            unit_hint = texts.html(lambda lang: t_html("unit_hint", lang, unit=plain_unit(param.unit)), "jcmwb-hint")
+            unit_hint = texts.html(lambda lang: unit_hint_html(param.unit, lang), "jcmwb-hint")
             inputs += [
                 labelled(texts.word("unit_of_values"), self.unit, slots.make(f"{key}.unit"), hint=unit_hint),
                 labelled(texts.word("source"), self.source, slots.make(f"{key}.source")),
@@ -224,7 +236,9 @@ class FixedField:
     def set_members(self, members: list[str]) -> None:
         if self.values is None:
             return
-        manual = self.form.member_source(self.param.index or "") is None
+        # Typed here while section 3 has no points yet (or has no parameter to take them from):
+        # section 2 can be filled first; once section 3 lists its points, they are the members.
+        manual = self.form.member_source(self.param.index or "") is None or not members
         if self.manual is not None:
             self.manual.layout.display = None if manual else "none"
         if manual and self.manual is not None:
@@ -309,7 +323,12 @@ class MonitoredField:
         # upload
         self.upload = w.FileUpload(accept=",".join(UPLOAD_SUFFIXES), multiple=False)
         self.upload.add_class(css("monitored", self.name, "upload"))
+        # ipywidgets writes the count of files held, "(0)" once the file is stored and the
+        # widget emptied, into the button's text; the page's style sheet hides that text and
+        # shows the tooltip instead (see jcmwb.app.page.STYLE, .jcmwb-upload-button).
+        self.upload.add_class("jcmwb-upload-button")
         texts.bind(self.upload, "description", lambda lang: t("upload", lang))
+        texts.bind(self.upload, "tooltip", lambda lang: t("upload_again" if self.file is not None else "upload", lang))
         self.upload.layout.width = "24em"
         self.upload.observe(self._on_upload, "value")
         self.upload_status = texts.html(self._upload_text, css("monitored", self.name, "status"), "jcmwb-hint")
@@ -348,7 +367,7 @@ class MonitoredField:
         # unit, points, calibration, source, comments
         self.unit = text_input(css("monitored", self.name, "unit"), width="10em")
         self.unit.placeholder = plain_unit(param.unit)
-        unit_hint = texts.html(lambda lang: t_html("unit_file_hint" if self.mode.value == "upload" else "unit_hint", lang, unit=plain_unit(param.unit)), "jcmwb-hint")
+        unit_hint = texts.html(lambda lang: unit_hint_html(param.unit, lang, upload=self.mode.value == "upload"), "jcmwb-hint")
         self.unit_hint = unit_hint
         self.unit_field = labelled(texts.word("unit"), self.unit, slots.make(f"{key}.unit"), hint=unit_hint)
         self.points = w.Textarea(rows=3, layout=w.Layout(width="44em"))
@@ -578,11 +597,11 @@ def _number_problem(key: str, text: str, lang: str, *, member: str | None = None
 def _unit_problem(key: str, text: str, unit: str, lang: str, *, required: bool) -> list[Problem]:
     text = text.strip()
     if not text:
-        return [Problem(key, t("unit_needed", lang, unit=plain_unit(unit)))] if required else []
+        return [Problem(key, t("unit_needed_dimensionless" if dimensionless(unit) else "unit_needed", lang, unit=plain_unit(unit)))] if required else []
     try:
         factor(text, strip_period(unit))
     except JcmwbError:
-        return [Problem(key, t("bad_unit", lang, found=text, unit=plain_unit(unit)))]
+        return [Problem(key, t("bad_unit_dimensionless" if dimensionless(unit) else "bad_unit", lang, found=text, unit=plain_unit(unit)))]
     return []
 
 
@@ -604,9 +623,10 @@ class MethodologyForm:
         self.project_title = text_input("jcmwb-project-title", width="44em")
         self.partner_country = text_input("jcmwb-partner-country", value=spec.country, width="6em")
         self.participants = text_input("jcmwb-participants", width="44em")
-        # The Credit Allocation form's split, as the monitoring-period file writes it.
-        self.allocation = text_input("jcmwb-allocation", width="44em")
-        texts.bind(self.allocation, "placeholder", lambda lang: t("allocation_hint", lang))
+        # The Credit Allocation form's split: a row per party (Japan and the partner country to start with).
+        from jcmwb.engine.issuance import RULES
+
+        self.allocation = AllocationRows(texts, ["JP", spec.country] if spec.country and spec.country != "JP" else ["JP"], RULES)
         self.start_picker = w.DatePicker(value=None)
         self.start_picker.add_class("jcmwb-period-start")
         self.end_picker = w.DatePicker(value=None)
@@ -626,7 +646,7 @@ class MethodologyForm:
             labelled(texts.word("project_title"), self.project_title, slots.make("project.title")),
             labelled(texts.word("partner_country"), self.partner_country, slots.make("project.partner_country")),
             labelled(texts.word("participants"), self.participants, slots.make("participants")),
-            labelled(texts.word("allocation"), self.allocation, slots.make("allocation")),
+            labelled(texts.word("allocation"), self.allocation.box, slots.make("allocation"), hint=texts.word("allocation_hint", "jcmwb-hint")),
             w.HBox(
                 [
                     labelled(texts.word("period_start"), self.start_picker, slots.make("period.start")),
@@ -761,7 +781,7 @@ class MethodologyForm:
             problems.append(Problem("period.end", t("required", lang)))
         if self.start() and self.end() and self.end() < self.start():
             problems.append(Problem("period.end", t("end_before_start", lang, start=self.start().isoformat())))
-        if self.allocation.value.strip():
+        if self.allocation.given():
             problems += self._check_allocation()
         for fixed in self.active_fixed():
             problems += fixed.check(lang)
@@ -769,22 +789,32 @@ class MethodologyForm:
             problems += field.check(lang)
         return problems
 
-    def _allocation(self) -> Any:
-        import yaml
+    def notices(self) -> list[Problem]:
+        """What does not stop a calculation but should be seen: eligibility criteria left unanswered.
 
-        text = self.allocation.value.strip()
-        return yaml.safe_load(text if text.startswith("{") else "{" + text + "}")
+        The engine decides what an unanswered criterion means (a warning in every output);
+        the form says so next to the criterion, before the results show the engine's warning.
+        """
+        return [Problem(f"eligibility.{cid}", t("eligibility_unanswered", self.texts.lang)) for cid, answer in self.eligibility.items() if not answer.value]
 
     def _check_allocation(self) -> list[Problem]:
+        from jcmwb.app.checks import plain
         from jcmwb.engine.errors import InputError
         from jcmwb.engine.issuance import parse_allocation
 
+        lang = self.texts.lang
+        problems = []
+        for n, (party, share, _) in enumerate(self.allocation.raw(), start=1):
+            if not party:
+                problems.append(Problem("allocation", t("allocation_no_party", lang, n=n)))
+            elif not share:
+                problems.append(Problem("allocation", t("missing_value_for", lang, member=party)))
+        if problems:
+            return problems
         try:
-            parse_allocation(self._allocation())
+            parse_allocation(self.allocation.mapping())
         except InputError as exc:
-            return [Problem("allocation", exc.message + (f"; expected {exc.expected}" if exc.expected else "") + (f", found {exc.found}" if exc.found else ""))]
-        except Exception:  # YAML syntax: say what the field expects
-            return [Problem("allocation", t("allocation_hint", self.texts.lang))]
+            return [Problem("allocation", plain(exc, rest=(exc.where or "").removeprefix("allocation").lstrip("."), lang=lang))]
         return []
 
     def period_mapping(self) -> dict[str, Any]:
@@ -810,8 +840,8 @@ class MethodologyForm:
         answers = {cid: answer.value == "yes" for cid, answer in self.eligibility.items() if answer.value}
         if answers:
             mapping["eligibility"] = answers
-        if self.allocation.value.strip():
-            mapping["allocation"] = self._allocation()
+        if self.allocation.given():
+            mapping["allocation"] = self.allocation.mapping()
         return mapping
 
     def data_files(self) -> dict[Path, str]:

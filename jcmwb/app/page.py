@@ -59,6 +59,17 @@ tr.jcmwb-result-row td { font-weight: 700; background: #f1f8e9; }
 .jcmwb-k { color: #555; }
 .jcmwb-status { margin: .4em 0; }
 details > summary { cursor: pointer; color: #1a4f9c; }
+.jcmwb-app a, .jcmwb-app a:visited { color: #1a4f9c; text-decoration: underline; cursor: pointer; }
+.jcmwb-app a:hover { color: #0d3570; }
+.jcmwb-app a.jcmwb-download::before { content: "\2193\00a0"; text-decoration: none; display: inline-block; }
+.jcmwb-warning-box { background: #fff8e1; border: 1px solid #f0b96b; padding: .4em .7em; margin: .4em 0; color: #6b3d00; }
+.jcmwb-warning-box ul { margin: .2em 0 .2em 1.2em; padding: 0; }
+.jcmwb-untranslated-mark { color: #777; font-size: .85em; }
+/* The upload button: ipywidgets writes "Upload (N)", N the files it holds (0 once the file is
+   stored); the text is hidden and the tooltip, which says what the button does now, shown. */
+.jcmwb-app .jcmwb-upload-button { font-size: 0 !important; }
+.jcmwb-app .jcmwb-upload-button i.fa { font-size: 14px; margin-right: .45em; }
+.jcmwb-app .jcmwb-upload-button::after { content: attr(title); font-size: 14px; }
 </style>
 """
 
@@ -73,6 +84,14 @@ GUARD = """
   window.jcmwbUploadLimit = {limit};
   if (window.jcmwbUploadGuard) {{ return; }}
   window.jcmwbUploadGuard = true;
+  // The summary of problems ("correct the N problems marked in red") brings the first one into view.
+  new MutationObserver(function () {{
+    var status = document.querySelector('.jcmwb-status-fix_first:not([data-jcmwb-seen])');
+    if (!status) {{ return; }}
+    status.setAttribute('data-jcmwb-seen', '1');
+    var first = Array.prototype.find.call(document.querySelectorAll('.jcmwb-msg .jcmwb-error'), function (e) {{ return e.offsetParent !== null; }});
+    if (first) {{ first.scrollIntoView({{block: 'center'}}); }}
+  }}).observe(document.body, {{childList: true, subtree: true}});
   var read = FileReader.prototype.readAsArrayBuffer;
   FileReader.prototype.readAsArrayBuffer = function (blob) {{
     if (blob && blob.size > window.jcmwbUploadLimit) {{ return read.call(this, blob.slice(0, 0)); }}
@@ -212,6 +231,8 @@ class MethodologyPage:
             self.form.show(problems)
             self._status("fix_first", n=len(problems))
             return
+        for notice in self.form.notices():
+            self.form.slots.show(notice.key, [notice.text], level="warning")
         period_file = self.session.write_period(self.form.period_mapping())
         self._status("calculating")
         try:

@@ -156,6 +156,12 @@ def headline_html(result: Result, lang: str) -> Markup:
         parts.append(html("<div class='jcmwb-subline'>{values}</div>", values=join(" &nbsp; ", values)))
     if result.provisional:
         parts.append(html("<div class='jcmwb-provisional-box'>{text}</div>", text=t("uses_provisional", lang, names=", ".join(result.provisional))))
+    # The engine's warnings (an eligibility criterion answered no or not at all, a provisional
+    # version, an inferred structure) stand next to the result, not only under data quality.
+    others = [w for w in result.warnings if not w.startswith("PROVISIONAL default value(s) used")]
+    if others:
+        items = join("", [html("<li>{text}</li>", text=said(result, w, lang)) for w in others])
+        parts.append(html("<div class='jcmwb-warning-box jcmwb-warnings-top'><b>{title}</b><ul>{items}</ul></div>", title=t("warnings", lang), items=items))
     return join("", parts)
 
 

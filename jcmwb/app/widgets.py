@@ -238,3 +238,76 @@ class CalibrationRows:
 
     def raw(self) -> list[tuple[str, Any, str]]:
         return [(p.value.strip(), d.value, e.value.strip()) for p, d, e, _ in self.rows]
+
+
+REMAINDER = ""  # the rounding choice of the party that receives what is left after the others' rounding
+
+
+class AllocationRows:
+    """The Credit Allocation form's split: one row per party (its code, its share in %, its rounding).
+
+    A party's credits are its share of the result, rounded up, down or to the nearest whole
+    tonne; one party is left without a rule and receives the remainder, so the parts add up
+    to the credits (``jcmwb.engine.issuance``). Empty shares everywhere: no allocation.
+    """
+
+    def __init__(self, texts: Texts, parties: Sequence[str], rules: Sequence[str]) -> None:
+        self.texts = texts
+        self.rules = tuple(rules)
+        self.rows: list[tuple[w.Text, w.Text, w.Dropdown, w.HBox]] = []
+        self.list = w.VBox()
+        self.add = w.Button(icon="plus", layout=w.Layout(width="auto"))
+        self.add.add_class("jcmwb-allocation-add")
+        texts.bind(self.add, "description", lambda lang: t("allocation_add", lang))
+        self.add.on_click(lambda _: self.add_row())
+        self.box = w.VBox([self.list, w.HBox([self.add])])
+        self.box.add_class("jcmwb-allocation")
+        for party in parties:
+            self.add_row(party)
+
+    def _rule_options(self, lang: str) -> list[tuple[str, str]]:
+        return [(t("rounding_remainder", lang), REMAINDER)] + [(t(f"rounding_{rule}", lang), rule) for rule in self.rules]
+
+    def add_row(self, party: str = "", share: str = "", rule: str = REMAINDER) -> None:
+        n = len(self.rows) + 1
+        code = text_input(f"jcmwb-allocation-party-{n}", value=party, width="6em")
+        percent = text_input(f"jcmwb-allocation-share-{n}", value=share, width="8em")
+        rounding = w.Dropdown(layout=w.Layout(width="22em"))
+        rounding.add_class(f"jcmwb-allocation-rounding-{n}")
+        self.texts.bind(code, "placeholder", lambda lang: t("allocation_party", lang))
+        self.texts.bind(percent, "placeholder", lambda lang: t("allocation_share", lang))
+        self.texts.bind(rounding, "options", self._rule_options)
+        rounding.value = rule
+        remove = w.Button(icon="trash", layout=w.Layout(width="auto"))
+        self.texts.bind(remove, "tooltip", lambda lang: t("remove", lang))
+        percent_sign = HTML(value=html("%"))
+        row = w.HBox([code, percent, percent_sign, rounding, remove])
+        row.add_class(f"jcmwb-allocation-row-{n}")
+        entry = (code, percent, rounding, row)
+        remove.on_click(lambda _: self.remove_row(entry))
+        self.rows.append(entry)
+        self.list.children = [r for *_, r in self.rows]
+
+    def remove_row(self, entry: tuple) -> None:
+        self.rows = [r for r in self.rows if r is not entry]
+        self.list.children = [r for *_, r in self.rows]
+
+    def given(self) -> bool:
+        """Whether the user gave a split (any share typed)."""
+        return any(share.value.strip() for _, share, _, _ in self.rows)
+
+    def raw(self) -> list[tuple[str, str, str]]:
+        """(party, share as typed, rounding rule or REMAINDER) of each row with a party or a share."""
+        return [(c.value.strip(), s.value.strip(), r.value) for c, s, r, _ in self.rows if c.value.strip() or s.value.strip()]
+
+    def mapping(self) -> dict[str, Any]:
+        """The ``allocation`` mapping of the monitoring-period file (shares as "50%", rules under ``rounding``)."""
+        out: dict[str, Any] = {}
+        rounding = {}
+        for party, share, rule in self.raw():
+            out[party] = f"{share.removesuffix('%').strip()}%"
+            if rule != REMAINDER:
+                rounding[party] = rule
+        if rounding:
+            out["rounding"] = rounding
+        return out
