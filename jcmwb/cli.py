@@ -170,7 +170,7 @@ EXTRA_VERBS: list[Callable[[argparse._SubParsersAction], None]] = []
 from jcmwb.app import register as _register_app  # noqa: E402
 
 EXTRA_VERBS.append(_register_app)
-from jcmwb.verify.sheet import register as _register_verify  # noqa: E402
+from jcmwb.verify.cli import register as _register_verify  # noqa: E402
 
 EXTRA_VERBS.append(_register_verify)
 from jcmwb.run.project import register as _register_project  # noqa: E402

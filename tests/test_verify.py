@@ -23,7 +23,9 @@ import pytest
 import jcmwb
 from jcmwb.cli import main
 from jcmwb.sheets.workbook import write_workbook
-from jcmwb.verify.sheet import ERROR, INCONSISTENCY, NOTE, half_unit, tolerance, verify_sheet
+from jcmwb.verify.findings import ERROR, INCONSISTENCY, NOTE
+from jcmwb.verify.sheet import verify_sheet
+from jcmwb.verify.tolerance import half_unit, tolerance
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "verify"

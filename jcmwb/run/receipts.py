@@ -1,7 +1,7 @@
 """The receipt of a run (``receipt.json``): its format, where its paths point, its strict reader.
 
 ``jcmwb run`` writes a receipt beside its outputs (``jcmwb.run.runner.make_receipt``);
-``jcmwb verify --receipt`` reads it here and re-runs it (``jcmwb.verify.sheet.verify_receipt``).
+``jcmwb verify --receipt`` reads it here and re-runs it (``jcmwb.verify.receipt.verify_receipt``).
 
 Format 2
 --------

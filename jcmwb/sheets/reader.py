@@ -5,7 +5,15 @@ JCM_<ID>_ver<NN.N>", "Reference Number: <id>" (and, when present, "Title of the 
 and "Project participants:"), the Table 1 header row whose cells start with "(a)" ...
 "(k)", the "Table 2" and "Table 3" captions and their header rows, an optional "Credit
 allocation" table, and, where there is one, the calculation-process sheet's "Value" and
-"Parameter" columns. Every value keeps its cell address, its number format and, when it has
+"Parameter" columns.
+
+The columns of Table 2, Table 3, the credit allocation and the calculation sheet are read
+by meaning: a header is compared after ``header_key`` drops its letter prefix ("(c)",
+"c)"), case, spacing, line breaks and trailing colons, with the words of each meaning in
+``TABLE2_HEADERS`` (and the tables beside it); "(c) Estimated\nValues" is the column of
+values as "Values" is. A Table 2 without a column of parameters or of values is refused,
+naming the header cell jcmwb could not read; another column it cannot read is listed in
+``ReportedSheet.unread_columns``. Every value keeps its cell address, its number format and, when it has
 one, its formula: the workbook is opened twice, with ``data_only=True`` for what the sheet
 shows (a formula's cached value) and ``data_only=False`` for the formulas.
 
@@ -35,6 +43,40 @@ PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:to|-|–|~)\s*(\d{4}-\d{2}-\d{2})
 MEMBER = re.compile(r"\(([^()]+)\)\s*$")
 CAPTION = re.compile(r"^(Table\s+\d|Credit allocation)", re.IGNORECASE)
 HEADER_ROWS = 10  # the header lines are searched for in the first rows only
+LETTER = re.compile(r"^\(\s*([a-k])\s*\)", re.IGNORECASE)  # Table 1's "(a)" ... "(k)"
+PREFIX = re.compile(r"^(?:\(\s*[a-z]\s*\)|[a-z]\))\s*|^[a-z]\.\s+")  # a column's letter: "(c)", "( c )", "c)", "c. "
+
+# What each column means, by the words its header may use (compared after ``header_key``;
+# a header may go on after them: "Values (tCO2/MWh)"). The longest match wins.
+TABLE2_HEADERS: dict[str, tuple[str, ...]] = {
+    "parameter": ("parameters", "parameter", "parameter symbol", "symbol", "data / parameter", "data/parameter", "data or parameter"),
+    "member": ("unit i", "member", "index", "monitoring point", "monitoring point no", "point"),
+    "description": ("description of data", "description", "data description", "description of parameter", "parameter description"),
+    "value": (
+        "values", "value", "estimated values", "estimated value", "values applied", "value applied", "fixed values", "fixed value",
+        "default values", "default value", "selected values", "selected value", "ex ante values", "ex-ante values", "value of data", "data value",
+    ),
+    "unit": ("units", "unit", "unit of data", "units of data", "unit of measure"),
+    "source": ("source of data", "source", "sources", "data source", "source of the data", "source of data used"),
+    "status": ("status / comments", "status/comments", "status", "comments", "comment", "other comments", "remarks", "notes", "note"),
+}
+TABLE3_HEADERS: dict[str, tuple[str, ...]] = {
+    "period": ("monitoring period", "period"),
+    "result": ("emission reductions", "emission reduction", "ex-post emission reductions", "ex post emission reductions", "er_p"),
+    "unit": ("units", "unit"),
+}
+ALLOCATION_HEADERS: dict[str, tuple[str, ...]] = {
+    "party": ("party", "parties"),
+    "share": ("share", "shares"),
+    "credits": ("credits", "credit"),
+    "rounding": ("rounding",),
+}
+CALC_HEADERS: dict[str, tuple[str, ...]] = {
+    "parameter": ("parameter", "parameters", "symbol"),
+    "description": ("description", "description of data"),
+    "unit": ("units", "unit"),
+    "value": ("value", "values"),
+}
 
 
 @dataclass
@@ -135,6 +177,7 @@ class ReportedSheet:
     allocation: list[AllocationRow] = field(default_factory=list)
     header_period: Cell | None = None
     document_title: str = ""
+    unread_columns: list[tuple[str, str]] = field(default_factory=list)  # ('Sheet'!A1, header) of Table 2 columns not read
 
     @property
     def document_period(self) -> tuple[str, str] | None:
@@ -194,22 +237,72 @@ def _table_rows(sheet: Any, first: int, columns: list[int], *, blank_rows: int =
     return rows
 
 
-def _header_columns(sheet: Any, row: int) -> dict[str, int]:
-    """Lower-case header text (first line) -> column."""
-    names = {}
+def header_key(text: Any) -> str:
+    """A column header as its meaning is looked up: no letter prefix, case, spacing, line breaks.
+
+    Examples
+    --------
+    >>> header_key("(c)\nEstimated   Values:")
+    'estimated values'
+    >>> header_key("  b) Description of data ")
+    'description of data'
+    """
+    key = " ".join(_text(text).lower().split())
+    return PREFIX.sub("", key, count=1).strip(" :.*")
+
+
+def meaning(text: Any, table: dict[str, tuple[str, ...]]) -> str | None:
+    """What a header means in ``table`` (``TABLE2_HEADERS``, ...), or None when it is none of them."""
+    key = header_key(text)
+    best, length = None, -1
+    for name, words in table.items():
+        for word in words:
+            word = header_key(word)
+            if (key == word or (key.startswith(word) and not key[len(word)].isalnum())) and len(word) > length:
+                best, length = name, len(word)
+    return best
+
+
+def _columns(sheet: Any, row: int, table: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Meaning -> column of a header row (the first column of each meaning), and the headers that mean nothing in ``table``."""
+    found: dict[str, int] = {}
+    unread: list[tuple[int, str]] = []
     for col in range(1, sheet.max_column + 1):
-        text = _text(sheet.cell(row, col).value).lower()
-        if text:
-            names.setdefault(" ".join(text.split()), col)
-    return names
+        text = _text(sheet.cell(row, col).value)
+        if not text:
+            continue
+        name = meaning(text, table)
+        if name is None:
+            unread.append((col, text))
+        else:
+            found.setdefault(name, col)
+    return found, unread
 
 
-def _column(names: dict[str, int], *starts: str) -> int | None:
-    for start in starts:
-        for name, col in names.items():
-            if name == start or name.startswith(start):
-                return col
-    return None
+def _head_row(sheet: Any, caption: int) -> int:
+    """The header row of the table captioned in row ``caption``: the next row that is not blank (at most 3 down)."""
+    for row in range(caption + 1, min(caption + 3, sheet.max_row) + 1):
+        if _is_caption(sheet, row):
+            break
+        if any(_text(c.value) for c in sheet[row]):
+            return row
+    return caption + 1
+
+
+def _table2_columns(sheet: Any, head: int, path: Path) -> tuple[dict[str, int], list[tuple[int, str]]]:
+    """Table 2's columns by meaning; refused when there is no column of parameters or of values."""
+    columns, unread = _columns(sheet, head, TABLE2_HEADERS)
+    for name, what, such in (("parameter", "parameters", "'Parameters' or 'Parameter'"), ("value", "values", "'Values', 'Estimated Values' or 'Value applied'")):
+        if name in columns:
+            continue
+        expected = f"a header such as {such} (letter prefixes, case, spacing and line breaks do not matter)"
+        if unread:  # the header jcmwb could not read is, most likely, this column
+            col, text = unread[0]
+            where = f"'{sheet.title}'!{get_column_letter(col)}{head}"
+            raise SheetError(f"Table 2 has no column of {what}: this header is not one jcmwb reads", file=str(path), where=where, expected=expected, found=repr(text)[:80])
+        where = f"'{sheet.title}'!A{head}:{get_column_letter(max(sheet.max_column, 1))}{head}"
+        raise SheetError(f"Table 2 has no column of {what}", file=str(path), where=where, expected=expected, found="no such header in the row below the caption")
+    return columns, unread
 
 
 def read_sheet(path: str | Path) -> ReportedSheet:
@@ -278,15 +371,15 @@ def read_sheet(path: str | Path) -> ReportedSheet:
         out.header_period = cell(sheet, fsheet, *found)
 
     # Table 1: the header row holds "(a) ..." to "(k) ...".
-    found = _find(sheet, lambda t: t.startswith("(a)"))
+    found = _find(sheet, lambda t: (m := LETTER.match(t)) is not None and m.group(1).lower() == "a")
     if found is None:
         raise SheetError("no Table 1 header '(a) Monitoring period'", file=str(path), where=f"sheet {input_name!r}", expected="Table 1 with columns (a) to (k)")
     head_row = found[0]
     columns: dict[str, int] = {}
     for col in range(1, sheet.max_column + 1):
-        match = re.match(r"\(([a-k])\)", _text(sheet.cell(head_row, col).value))
+        match = LETTER.match(_text(sheet.cell(head_row, col).value))
         if match:
-            columns[match.group(1)] = col
+            columns.setdefault(match.group(1).lower(), col)
     missing = [c for c in "abcefg" if c not in columns]
     if missing:
         raise SheetError(f"Table 1 has no column ({missing[0]})", file=str(path), where=f"sheet {input_name!r}, row {head_row}", expected="columns (a) to (k)")
@@ -305,16 +398,13 @@ def read_sheet(path: str | Path) -> ReportedSheet:
             )
         )
 
-    # Table 2: caption, then a header row with "Parameters" and "Values".
-    found = _find(sheet, lambda t: t.startswith("Table 2"))
+    # Table 2: caption, then a header row read by meaning (parameters and values at least).
+    found = _find(sheet, lambda t: t.lower().startswith("table 2"))
     if found:
-        head = found[0] + 1
-        names = _header_columns(sheet, head)
-        pcol, vcol = _column(names, "parameters", "parameter"), _column(names, "values", "value")
-        if pcol is None or vcol is None:
-            raise SheetError("Table 2 has no 'Parameters' or 'Values' column", file=str(path), where=f"sheet {input_name!r}, row {head}", expected="a header row with Parameters and Values")
-        mcol, ucol = names.get("unit i"), _column(names, "units", "unit")
-        scol, tcol = _column(names, "source of data", "source"), _column(names, "status", "comments", "other comments")
+        head = _head_row(sheet, found[0])
+        names, unread = _table2_columns(sheet, head, path)
+        out.unread_columns = [(f"'{input_name}'!{get_column_letter(col)}{head}", text) for col, text in unread]
+        pcol, vcol, mcol, ucol, scol, tcol = (names.get(m) for m in ("parameter", "value", "member", "unit", "source", "status"))
         for row in _table_rows(sheet, head + 1, [pcol, vcol]):
             out.table2.append(
                 FixedRow(
@@ -329,15 +419,15 @@ def read_sheet(path: str | Path) -> ReportedSheet:
             )
 
     # Table 3: caption, header row with "Emission reductions", then the data row.
-    found = _find(sheet, lambda t: t.startswith("Table 3"))
+    found = _find(sheet, lambda t: t.lower().startswith("table 3"))
     if found:
-        head = found[0] + 1
-        names = _header_columns(sheet, head)
-        ecol = _column(names, "emission reductions")
+        head = _head_row(sheet, found[0])
+        names, _ = _columns(sheet, head, TABLE3_HEADERS)
+        ecol = names.get("result")
         if ecol is None:
             raise SheetError("Table 3 has no 'Emission reductions' column", file=str(path), where=f"sheet {input_name!r}, row {head}")
         out.result = cell(sheet, fsheet, head + 1, ecol)
-        pcol = _column(names, "monitoring period")
+        pcol = names.get("period")
         if pcol:
             out.result_period = cell(sheet, fsheet, head + 1, pcol)
 
@@ -345,8 +435,8 @@ def read_sheet(path: str | Path) -> ReportedSheet:
     found = _find(sheet, lambda t: t.lower().startswith("credit allocation"))
     if found:
         head = found[0] + 1
-        names = _header_columns(sheet, head)
-        acol, scol, ccol, rcol = _column(names, "party"), _column(names, "share"), _column(names, "credits"), _column(names, "rounding")
+        names, _ = _columns(sheet, head, ALLOCATION_HEADERS)
+        acol, scol, ccol, rcol = (names.get(m) for m in ("party", "share", "credits", "rounding"))
         if acol and scol and ccol:
             for row in _table_rows(sheet, head + 1, [acol, ccol], blank_rows=1):
                 party = _text(sheet.cell(row, acol).value)
@@ -357,11 +447,11 @@ def read_sheet(path: str | Path) -> ReportedSheet:
     if calc is not None:
         fcalc = formulas[calc.title]
         out.calc_sheet = calc.title
-        found = _find(calc, lambda t: t.lower() == "value" or t.lower() == "values")
+        found = _find(calc, lambda t: header_key(t) in ("value", "values"))
         if found:
             head, vcol = found
-            names = _header_columns(calc, head)
-            pcol, dcol, ucol = _column(names, "parameter"), _column(names, "description"), _column(names, "units", "unit")
+            names, _ = _columns(calc, head, CALC_HEADERS)
+            pcol, dcol, ucol = (names.get(m) for m in ("parameter", "description", "unit"))
             for row in range(head + 1, calc.max_row + 1):
                 param = _text(calc.cell(row, pcol).value) if pcol else ""
                 if not param:

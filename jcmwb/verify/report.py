@@ -11,7 +11,7 @@
     recalculation of ER_p, a per-parameter check table, the findings, and the opinion left
     to the TPE as a clearly marked placeholder beside the recomputed evidence.
 
-Renderers only format what ``jcmwb.verify.sheet`` found; they never compute.
+Renderers only format what the checks found (``jcmwb.verify.findings``); they never compute.
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jcmwb.verify.findings import ERROR, INCONSISTENCY, NOTE, Finding, Verification
+from jcmwb.verify.tolerance import is_number
+
 if TYPE_CHECKING:
-    from jcmwb.verify.sheet import Finding, ReceiptCheck, Verification
+    from jcmwb.verify.receipt import ReceiptCheck
 
 OPINION_PLACEHOLDER = "TO BE WRITTEN BY THE TPE"
 REPORT_FILES = ("verification.md", "verification.xlsx", "verification-report-draft.md", "verification-report-draft.html")
@@ -65,8 +68,6 @@ def _materiality(v: Verification) -> str:
 
 
 def _outcome(v: Verification) -> str:
-    from jcmwb.verify.sheet import ERROR, INCONSISTENCY, NOTE
-
     counts = f"{v.count(ERROR)} error(s), {v.count(INCONSISTENCY)} inconsistency(ies), {v.count(NOTE)} note(s); {v.checked} values checked"
     return f"**{'the sheet agrees with the recomputation' if v.agrees else 'DISCREPANCIES FOUND'}** ({counts})"
 
@@ -112,8 +113,6 @@ _TOLERANCE_NOTE = (
 
 def draft_report(v: Verification, *, tpe: str = "", participants: str = "") -> str:
     """The calculation part of a draft verification report (Markdown); the opinion is left to the TPE."""
-    from jcmwb.verify.sheet import ERROR, INCONSISTENCY, NOTE
-
     period = f"{v.period[0]} to {v.period[1]}" if v.period else "(not stated)"
     lines = [
         "# Verification report (DRAFT: calculation part)",
@@ -182,6 +181,18 @@ def _html(markdown: str, title: str) -> str:
     return f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title><style>{style}</style></head><body>\n{render(markdown)}</body></html>\n"
 
 
+def _table(sheet: Any, headers: tuple[str, ...], rows: list[tuple[Any, ...]], bold: Any, number: Any, wrap: Any) -> None:
+    """A header row, then one row per item: numbers as numbers, everything else as text."""
+    for c, h in enumerate(headers):
+        sheet.write(0, c, h, bold)
+    for n, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if is_number(value):
+                sheet.write_number(n, c, value, number)
+            else:
+                sheet.write_string(n, c, "" if value is None else str(value), wrap)
+
+
 def _workbook(v: Verification, path: Path) -> None:
     import xlsxwriter
 
@@ -204,42 +215,29 @@ def _workbook(v: Verification, path: Path) -> None:
         (f"ER_p from the data [{v.er_unit}]", v.er_from_data if v.er_from_data is not None else "not re-aggregated"),
         ("Materiality [%]", v.materiality_percent),
         ("Outcome", "agrees" if v.agrees else "discrepancies found"),
-        ("Errors / inconsistencies / notes", f"{v.count('error')} / {v.count('inconsistency')} / {v.count('note')}"),
+        ("Errors / inconsistencies / notes", f"{v.count(ERROR)} / {v.count(INCONSISTENCY)} / {v.count(NOTE)}"),
         ("Raw data re-aggregated from", v.data or "(not given)"),
         ("Provisional defaults used", ", ".join(v.provisional) or "none"),
     ]
     for r, (key, value) in enumerate(rows):
         summary.write(r, 0, key, bold)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        if is_number(value) and math.isfinite(value):
             summary.write_number(r, 1, value, number)
         else:
             summary.write_string(r, 1, "" if value is None else str(value))
     summary.set_column(0, 0, 32)
     summary.set_column(1, 1, 48)
     sheet = book.add_worksheet("Findings")
-    headers = ("#", "Severity", "Cell", "Parameter", "Expected", "Found", "Difference", "Tolerance", "Equation", "Finding")
-    for c, h in enumerate(headers):
-        sheet.write(0, c, h, bold)
-    for n, f in enumerate(v.findings, start=1):
-        for c, value in enumerate((n, f.severity, f.cell, f.parameter, f.expected, f.found, f.difference, f.tolerance, f.equation, f.message)):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(n, c, value, number)
-            else:
-                sheet.write_string(n, c, "" if value is None else str(value), wrap)
+    findings = [(n, f.severity, f.cell, f.parameter, f.expected, f.found, f.difference, f.tolerance, f.equation, f.message) for n, f in enumerate(v.findings, start=1)]
+    _table(sheet, ("#", "Severity", "Cell", "Parameter", "Expected", "Found", "Difference", "Tolerance", "Equation", "Finding"), findings, bold, number, wrap)
     sheet.set_column(1, 1, 13)
     sheet.set_column(2, 3, 26)
     sheet.set_column(4, 7, 16)
     sheet.set_column(8, 9, 60)
     sheet.freeze_panes(1, 0)
     checks = book.add_worksheet("Checks")
-    for c, h in enumerate(("Parameter", "Kind", "Cell", "Reported", "Recomputed / expected", "Unit", "Basis", "Result")):
-        checks.write(0, c, h, bold)
-    for n, k in enumerate(v.checks, start=1):
-        for c, value in enumerate((k.parameter, k.what, k.cell, k.reported, k.recomputed, k.unit, k.basis, k.result)):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                checks.write_number(n, c, value, number)
-            else:
-                checks.write_string(n, c, "" if value is None else str(value), wrap)
+    lines = [(k.parameter, k.what, k.cell, k.reported, k.recomputed, k.unit, k.basis, k.result) for k in v.checks]
+    _table(checks, ("Parameter", "Kind", "Cell", "Reported", "Recomputed / expected", "Unit", "Basis", "Result"), lines, bold, number, wrap)
     checks.set_column(0, 2, 24)
     checks.set_column(3, 5, 16)
     checks.set_column(6, 6, 50)
