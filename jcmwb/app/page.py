@@ -22,7 +22,7 @@ from IPython.display import display
 import jcmwb
 from jcmwb.app.checks import GENERAL, Problem, first_outside, locate, plain
 from jcmwb.app.form import MethodologyForm
-from jcmwb.app.labels import LANGUAGE_NAMES, LANGUAGES, spec_html, t
+from jcmwb.app.labels import LANGUAGE_NAMES, LANGUAGES, WORDS, spec_html, t
 from jcmwb.app.markup import HTML, Markup, constant, display_html, html, join
 from jcmwb.app.results import ResultsView
 from jcmwb.app.server import AppSettings
@@ -121,11 +121,22 @@ def _specs() -> tuple[list[Spec], list[str]]:
     return specs, broken
 
 
+def _catalogue() -> tuple[list[Any], str]:
+    """The official catalogue (``jcmwb.library.catalogue``: facts of every approved id, runnable or not); why not, if it does not load."""
+    from jcmwb.library.catalogue import load_catalogue
+
+    try:
+        return load_catalogue(), ""
+    except JcmwbError as exc:
+        return [], exc.line()
+
+
 class Landing:
-    """The catalogue: one link per methodology, in the chosen language."""
+    """The catalogue: every approved methodology by partner country and family, runnable ones linked to their form."""
 
     def __init__(self, lang: str, notice: str = "") -> None:
-        self.specs, self.broken = _specs()
+        self.entries, self.problem = _catalogue()
+        self.specs, self.broken = _specs() if not self.entries else ([], [])
         self.notice = notice
         self.texts = Texts(lang)
         self.table = self.texts.html(self._table, "jcmwb-catalogue")
@@ -134,18 +145,109 @@ class Landing:
         self.widget.add_class("jcmwb-app")
         self.widget.add_class("jcmwb-landing")
 
+    @staticmethod
+    def _link(methodology: str, lang: str) -> Markup:
+        link = "?" + urlencode({"id": methodology, **({"lang": lang} if lang != "en" else {})})
+        return html("<a class='jcmwb-link-{id}' href='{link}'>{id}</a>", id=methodology, link=link)
+
     def _table(self, lang: str) -> Markup:
+        notice = html("<div class='jcmwb-error'>{notice}</div>", notice=self.notice) if self.notice else Markup()
+        if not self.entries:
+            return notice + self._specs_table(lang)
+        head = join("", [html("<th>{label}</th>", label=t(k, lang)) for k in ("col_id", "col_title", "col_runnable", "col_versions", "col_defaults")])
+        groups: dict[str, dict[str, list[Any]]] = {}
+        for entry in self.entries:
+            country = entry.facts.partner_country.value if entry.facts.partner_country.seen else ""
+            groups.setdefault(str(country), {}).setdefault(entry.family or "", []).append(entry)
+        sections = []
+        for country in sorted(groups, key=lambda c: (c == "", c)):
+            families = groups[country]
+            blocks = []
+            for family in sorted(families, key=lambda f: (f == "", self._family(f, lang))):
+                rows = join("", [self._row(entry, lang) for entry in families[family]])
+                blocks.append(
+                    html(
+                        "<div class='jcmwb-family jcmwb-family-{key}'><h4>{family}</h4><table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>",
+                        key=family or "none",
+                        family=self._family(family, lang),
+                        head=head,
+                        rows=rows,
+                    )
+                )
+            count = sum(len(v) for v in families.values())
+            sections.append(
+                html(
+                    "<div class='jcmwb-country jcmwb-country-{code}'><div class='jcmwb-section'>{name} <span class='jcmwb-hint'>{count}</span></div>{blocks}</div>",
+                    code=country or "none",
+                    name=self._country(country, lang),
+                    count=t("methodology_count", lang, n=count),
+                    blocks=join("", blocks),
+                )
+            )
+        return notice + self._summary(lang) + join("", sections)
+
+    def _summary(self, lang: str) -> Markup:
+        approved = [e for e in self.entries if e.facts.approved]
+        counts = {kind: sum(1 for e in approved if e.facts.runnable == kind) for kind in ("official", "inferred", "catalogued")}
+        return html("<div class='jcmwb-hint jcmwb-catalogue-summary'>{text}</div>", text=t("catalogue_summary", lang, n=len(approved), **counts))
+
+    @staticmethod
+    def _country(code: str, lang: str) -> str:
+        key = f"country_{code}"
+        return t(key, lang, code=code) if key in WORDS else (code or t("country_unknown", lang))
+
+    @staticmethod
+    def _family(family: str, lang: str) -> str:
+        key = f"family_{family}" if family else "family_none"
+        return t(key, lang) if key in WORDS else family
+
+    def _row(self, entry: Any, lang: str) -> Markup:
+        facts, spec = entry.facts, entry.spec
+        runnable = facts.runnable if spec is not None else "catalogued"
+        status = html("<span class='jcmwb-runnable-{kind}'>{text}</span>", kind=runnable, text=t(f"runnable_{runnable}", lang))
+        if facts.reason:
+            status += html("<div class='jcmwb-hint'>{reason}</div>", reason=spec_html(facts.reason, lang))
+        if not facts.approved:
+            status += html(" <span class='jcmwb-provisional'>{text}</span>", text=t("not_approved", lang))
+        if spec is not None:
+            title = spec_html(spec.title, lang)
+            provisional = len(spec.provisional_defaults())
+            defaults = t("provisional_count", lang, n=provisional) if provisional else t("all_confirmed", lang)
+            methodology = self._link(entry.id, lang)
+        else:
+            title = spec_html(facts.title.show(), lang)
+            defaults = ""
+            methodology = html("<span class='jcmwb-id-{id}'>{id}</span>", id=entry.id)
+        versions = t("list_separator", lang).join(
+            t(
+                "version_fact",
+                lang,
+                version=v.version.show() if v.version.seen else t("version_not_seen", lang),
+                date=v.approved.show() if v.approved.seen else t("date_not_seen", lang),
+            )
+            for v in facts.versions
+        )
+        return html(
+            "<tr class='jcmwb-entry jcmwb-entry-{id}'><td>{methodology}</td><td>{title}</td><td>{status}</td><td>{versions}</td><td>{defaults}</td></tr>",
+            id=entry.id,
+            methodology=methodology,
+            title=title,
+            status=status,
+            versions=versions,
+            defaults=defaults,
+        )
+
+    def _specs_table(self, lang: str) -> Markup:
+        """Without the catalogue (its facts do not load): every runnable spec, and what is wrong."""
         rows = []
         for spec in self.specs:
-            link = "?" + urlencode({"id": spec.id, **({"lang": lang} if lang != "en" else {})})
             provisional = len(spec.provisional_defaults())
             defaults = t("provisional_count", lang, n=provisional) if provisional else t("all_confirmed", lang)
             versions = ", ".join(v.version for v in spec.versions)
             rows.append(
                 html(
-                    "<tr><td><a class='jcmwb-link-{id}' href='{link}'>{id}</a></td><td>{title}</td><td>{scope}</td><td>{versions}</td><td>{defaults}</td></tr>",
-                    id=spec.id,
-                    link=link,
+                    "<tr><td>{link}</td><td>{title}</td><td>{scope}</td><td>{versions}</td><td>{defaults}</td></tr>",
+                    link=self._link(spec.id, lang),
                     title=spec_html(spec.title, lang),
                     scope=spec.sectoral_scope,
                     versions=versions,
@@ -153,11 +255,11 @@ class Landing:
                 )
             )
         head = join("", [html("<th>{label}</th>", label=t(k, lang)) for k in ("col_id", "col_title", "col_scope", "col_versions", "col_defaults")])
-        notice = html("<div class='jcmwb-error'>{notice}</div>", notice=self.notice) if self.notice else ""
-        broken = html("<div class='jcmwb-hint'>Not loadable: {ids} (jcmwb check)</div>", ids=", ".join(self.broken)) if self.broken else ""
+        problem = html("<div class='jcmwb-error'>{text}</div>", text=self.problem) if self.problem else Markup()
+        broken = html("<div class='jcmwb-hint'>{text}</div>", text=t("not_loadable", lang, ids=", ".join(self.broken))) if self.broken else Markup()
         return html(
-            "{notice}<table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{broken}",
-            notice=notice,
+            "{problem}<table class='jcmwb-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{broken}",
+            problem=problem,
             head=head,
             rows=join("", rows),
             broken=broken,
