@@ -176,6 +176,9 @@ EXTRA_VERBS.append(_register_verify)
 from jcmwb.run.project import register as _register_project  # noqa: E402
 
 EXTRA_VERBS.append(_register_project)
+from jcmwb.run.impact import register as _register_impact  # noqa: E402
+
+EXTRA_VERBS.append(_register_impact)
 
 
 def main(argv: list[str] | None = None) -> int:
