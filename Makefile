@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 APT_PACKAGES := libreoffice-calc chromium fonts-noto-cjk
 
-.PHONY: demo test venv test-tools system-packages notebooks lint bench clean mutate
+.PHONY: demo test venv test-tools system-packages notebooks lab lint bench clean mutate
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ test: test-tools
 notebooks: $(STAMP)
 	$(PY) -m jcmwb.run.notebook --execute
 
+# JupyterLab for methodology authors, opened on notebooks/ (the repository is its root, so the
+# specs in methodologies/ open in it too). Jupyter refuses to start as root without --allow-root
+# (a container, a root shell): the flag is added then, and only then. LAB_ARGS passes more,
+# e.g. make lab LAB_ARGS="--no-browser --port 8890".
+LAB_ARGS ?=
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_ARGS)
+
 # Mutation testing of period filtering, unit conversion, rounding, corrections and allocation
 # against the fast suite (tests/mutate.py, docs/mutation.md); long: MUTATE_JOBS=N sets the workers.
 mutate: $(TESTSTAMP)
@@ -52,8 +60,15 @@ mutate: $(TESTSTAMP)
 lint: $(TESTSTAMP)
 	$(VENV)/bin/ruff check jcmwb tests benchmarks data
 
-bench: $(STAMP)
-	$(PY) benchmarks/bench_engine.py
+# Issue 11's figures beside their floors, interleaved, median of n, peak memory, misses flagged
+# (benchmarks/bench.py; inputs generated once by benchmarks/make_inputs.py into benchmarks/inputs/).
+# Long (about an hour for all): FIGURES=ingest,growth selects figures, REPEAT=N sets the runs of each,
+# BENCH_ARGS passes more (e.g. --markdown out.md).
+FIGURES ?=
+REPEAT ?=
+BENCH_ARGS ?=
+bench: $(TESTSTAMP)
+	$(PY) benchmarks/bench.py $(if $(FIGURES),--figures $(FIGURES)) $(if $(REPEAT),--repeat $(REPEAT)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) reports/*/ tests/artifacts mutants

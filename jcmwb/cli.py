@@ -60,7 +60,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     for target in targets:
         path = Path(target)
         try:
-            if path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml" and is_period_file(path):
+            if path.name == "project.yaml":
+                from jcmwb.engine.project import load_project_file
+
+                project = load_project_file(path)
+                print(f"ok  {target}: project {project.project_id}")
+            elif path.suffix in (".yaml", ".yml") and path.name != "methodology.yaml" and is_period_file(path):
                 from jcmwb.engine.compute import calculate
 
                 result = calculate(path)

@@ -147,7 +147,8 @@ def test_the_runner_reports_wrong_expectations():
     wrong["expected"]["EC_PJ_i_p"]["C2"] = 545.26  # found 545.25
     wrong["expected"]["COP_RE_i"] = {"C1": 5.59}  # C2 left out
     wrong["expected"]["XX"] = 1
-    wrong["expected_warnings"] = ["no such warning"]
+    # The eligibility warnings stay stated: the provisional-default warning is the one left out.
+    wrong["expected_warnings"] = ["no such warning", *(t for t in case["expected_warnings"] if t.startswith("eligibility criterion"))]
     problems = compare(wrong, result)
     assert [p.split(":")[0] for p in problems] == ["EC_PJ_i_p[C2]", "COP_RE_i", "ER_p", "XX", "expected_warnings", "expected_warnings"]
     assert problems[2] == "ER_p: expected 200, found 199.0 (tolerance 1e-09)"
@@ -159,11 +160,13 @@ def test_an_empty_list_means_none():
     """'expected_warnings: []' is a claim: a warning the case does not state fails it."""
     path = CASES / "ID_AM002" / "two_chillers_monthly_kwh.yaml"
     case, result = run(path)
-    for key, texts in (("expected_warnings", result.warnings), ("expected_notes", result.notes)):
+    with_notes = run(CASES / "TH_AM001" / "gap.yaml")  # the eligibility texts are warnings now: notes of another case
+    for key, (stated, computed) in (("expected_warnings", (case, result)), ("expected_notes", with_notes)):
+        texts = computed.warnings if key == "expected_warnings" else computed.notes
         assert texts, f"the case has {key} to leave out"
-        silent = copy.deepcopy(case)
+        silent = copy.deepcopy(stated)
         silent[key] = []
-        problems = compare(silent, result)
+        problems = compare(silent, computed)
         assert problems == [f"{key}: unexpected {t!r} (not stated in the case)" for t in texts]
     result.corrections.append(type("Fake", (), {"describe": lambda self: "gap fill of EC_PJ_i_p at C1: 1 -> 2 MWh/p"})())
     assert compare(case, result) == ["expected_corrections: unexpected 'gap fill of EC_PJ_i_p at C1: 1 -> 2 MWh/p' (not stated in the case)"]
@@ -172,16 +175,17 @@ def test_an_empty_list_means_none():
 def test_one_expected_text_stands_for_one_result_text():
     """Two identical result texts need two expected texts; one text cannot stand for both."""
     case, result = run(CASES / "ID_AM002" / "two_chillers_monthly_kwh.yaml")
-    criteria = [t for t in case["expected_notes"] if t.startswith("eligibility criterion")]
+    criteria = [t for t in case["expected_warnings"] if t.startswith("eligibility criterion")]
     assert len(criteria) == 3
+    others = [t for t in case["expected_warnings"] if t not in criteria]
     fewer = copy.deepcopy(case)
-    fewer["expected_notes"] = ["not answered"]  # occurs in all three notes
+    fewer["expected_warnings"] = [*others, "not answered"]  # occurs in all three warnings
     problems = compare(fewer, result)
-    assert len(problems) == 2 and all(p.startswith("expected_notes: unexpected 'eligibility criterion") for p in problems)
+    assert len(problems) == 2 and all(p.startswith("expected_warnings: unexpected 'eligibility criterion") for p in problems)
     # The order of the stated texts does not matter, and a short text pairs with the note it
     # alone fits even when a longer one would also fit it.
     shuffled = copy.deepcopy(case)
-    shuffled["expected_notes"] = ["not answered", "eligibility criterion 1 not answered", "criterion 2"]
+    shuffled["expected_warnings"] = ["not answered", "eligibility criterion 1 not answered", "criterion 2", *others]
     assert compare(shuffled, result) == []
 
 

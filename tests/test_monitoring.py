@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from conftest import th_period, with_data, write_csv
 
-from jcmwb.engine.errors import DataError
+from jcmwb.engine.errors import DataError, InputError
 from jcmwb.engine.monitoring import read_monitored
 from jcmwb.engine.period import parse_period
 
@@ -175,7 +175,7 @@ def test_register_difference_times_multiplier_split_by_month(tmp_path):
 
 def test_register_span_shorter_than_the_period_is_a_gap(tmp_path):
     rows = [["2021-01-03 00:00", "M1", 0], ["2021-01-20 00:00", "M1", 50]]
-    data = read(tmp_path, rows, header=("timestamp", "point", "reading"), format="register", start="2021-01-01", end="2021-01-31")
+    data = read(tmp_path, rows, header=("timestamp", "point", "reading"), format="register", start="2021-01-01", end="2021-01-31", multipliers={"M1": 1})
     point = data.points["M1"]
     assert point.total == pytest.approx(0.05)  # 50 kWh, nothing extrapolated
     assert [(g.start, g.end, g.interval) for g in point.gaps] == [
@@ -186,9 +186,9 @@ def test_register_span_shorter_than_the_period_is_a_gap(tmp_path):
 
 def test_register_point_without_multiplier(tmp_path):
     rows = [["2021-01-01 00:00", "M1", 0], ["2021-01-02 00:00", "M1", 5], ["2021-01-01 00:00", "M2", 0], ["2021-01-02 00:00", "M2", 5]]
-    with pytest.raises(DataError) as info:
+    with pytest.raises(InputError) as info:
         read(tmp_path, rows, header=("timestamp", "point", "reading"), format="register", multipliers={"M1": 2})
-    assert (info.value.where, info.value.expected) == ("monitored.EG_i_p.multipliers", "a multiplier for M2")
+    assert (info.value.where, info.value.found) == ("monitored.EG_i_p.multipliers", "no multiplier for M2")
 
 
 # -- monthly totals ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from jcmwb.engine.errors import InputError
 from jcmwb.engine.formulas import FitError
 from jcmwb.engine.issuance import allocate
 from jcmwb.engine.monitoring import MonitoredData, read_monitored
+from jcmwb.engine.numbers import format_number, round_whole
 from jcmwb.engine.period import MonitoringPeriod, load_period, parse_period
 from jcmwb.engine.spec import DatedValue, Spec
 from jcmwb.engine.trace import Correction, TraceNode, explain
@@ -265,15 +266,7 @@ class _Model:
 
 def finish(raw: float, rounding: str, floor_at_zero: bool) -> float:
     """Apply an equation's rounding rule, then the floor at zero if the spec asks for it."""
-    value = raw
-    if rounding == "down":
-        value = float(math.floor(raw))
-    elif rounding == "up":
-        value = float(math.ceil(raw))
-    elif rounding == "nearest":
-        from jcmwb.engine.formulas import round_half_away
-
-        value = round_half_away(raw, 0)
+    value = round_whole(raw, rounding)
     if floor_at_zero:
         value = max(value, 0.0)
     return value
@@ -425,9 +418,9 @@ def _build_trace(result: Result, unrounded: dict[str, float]) -> None:
         raw = unrounded.get(name)
         if raw is not None and eq.rounding != "none" and raw != result.values[name]:
             # Six decimals, as monitored totals carry: no binary-float tail in what people read.
-            node.notes.append(f"rounded {eq.rounding} from {f'{raw:.6f}'.rstrip('0').rstrip('.')} {eq.unit}")
+            node.notes.append(f"rounded {eq.rounding} from {format_number(raw, 6, trim=True, grouping=False)} {eq.unit}")
         if eq.floor_at_zero and raw is not None and raw < 0:
-            message = f"{name} computed as {raw:,.3f} {eq.unit}, which is negative: credited as zero"
+            message = f"{name} computed as {format_number(raw, 3)} {eq.unit}, which is negative: credited as zero"
             node.notes.append(message)
             result.warnings.append(message)
         nodes[name] = node
@@ -435,10 +428,17 @@ def _build_trace(result: Result, unrounded: dict[str, float]) -> None:
 
 
 def _eligibility(result: Result) -> None:
+    """A methodology applies only to projects that satisfy all of its eligibility criteria, so
+    a criterion answered NO or not answered at all is a warning, shown by every output (the
+    command line, the MRS, the notebook, the app). Not an error: eligibility is established
+    at validation, and the period's answers confirm it (methodologies/README.md 3.6)."""
     answers = result.period.eligibility
     for criterion in result.spec.eligibility:
         answer = answers.get(criterion.id)
         if answer is None:
-            result.notes.append(f"eligibility criterion {criterion.id} not answered")
+            result.warnings.append(
+                f"eligibility criterion {criterion.id} not answered: {criterion.text} (the methodology applies only to projects that meet all its criteria;"
+                f' answer it yes or no under eligibility: in the monitoring-period file, e.g. "{criterion.id}": yes)'
+            )
         elif answer is False:
             result.warnings.append(f"eligibility criterion {criterion.id} answered NO: {criterion.text}")

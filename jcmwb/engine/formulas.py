@@ -26,13 +26,14 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pint
 
 from jcmwb.engine import helpers as helper_registry
 from jcmwb.engine.errors import FormulaError
+from jcmwb.engine.numbers import excel_rounding, round_half_away, round_whole
+from jcmwb.engine.numbers import excel_rounding, round_half_away, round_whole
 from jcmwb.engine.units import parse_unit, ureg
 
 DIMENSIONLESS = ureg.dimensionless
@@ -62,15 +63,15 @@ def _is_zero(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value == 0
 
 
-def round_half_away(value: float, digits: int) -> float:
-    """Round as spreadsheets do (half away from zero), not as Python does (half even)."""
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
 def excel_number(value: float) -> str:
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
+
+
+_RULE = {"floor": "down", "ceil": "up", "round": "nearest"}  # the formula's functions as rounding rules
+
+
+_RULE = {"floor": "down", "ceil": "up", "round": "nearest"}  # the formula's functions as rounding rules
 
 
 class _Backend:
@@ -138,11 +139,7 @@ class _NumberBackend(_Backend):
         return min(parts) if which == "min" else max(parts)
 
     def rounding(self, how: str, a: float, digits: int) -> float:
-        if how == "floor":
-            return float(math.floor(a))
-        if how == "ceil":
-            return float(math.ceil(a))
-        return round_half_away(a, digits)
+        return round_half_away(a, digits) if how == "round" else round_whole(a, _RULE[how])
 
     def compare(self, op: str, a: float, b: float) -> bool:
         return {
@@ -190,11 +187,8 @@ class _ExcelBackend(_Backend):
         return f"{which.upper()}({','.join(parts)})"
 
     def rounding(self, how: str, a: str, digits: int) -> str:
-        if how == "floor":
-            return f"INT({a})"
-        if how == "ceil":
-            return f"(-INT(-({a})))"
-        return f"ROUND({a},{digits})"
+        text = excel_rounding(a, _RULE[how], digits=digits)
+        return f"({text})" if how == "ceil" else text  # a leading minus inside a larger formula
 
     def compare(self, op: str, a: str, b: str) -> str:
         return f"{a}{op}{b}"
@@ -557,6 +551,44 @@ def _latex(node: ast.AST, symbols: Mapping[str, Symbol], parent: int = 0) -> str
         name = func.replace("_", r"\_")  # a helper's name is text, not a subscript
         return rf"\mathrm{{{name}}}\left({', '.join(_latex(a, symbols) for a in args)}\right)"
     return "?"  # pragma: no cover
+
+
+def name_latex(name: str) -> str:
+    """A code name as a LaTeX symbol, its parts after the first as the subscript:
+    ``EG_p`` -> ``EG_{p}``, ``EC_PJ_p`` -> ``EC_{PJ,p}``."""
+    head, *subscript = name.split("_")
+    return f"{head}_{{{','.join(subscript)}}}" if subscript else head
+
+
+def equation_latex(name: str, symbol: str, rhs: str) -> str:
+    """An equation as LaTeX, ``left = rhs``, with ``rhs`` the formula's LaTeX.
+
+    The left side is the equation's symbol, unless that symbol is itself a sum: the MRS prints
+    a total such as EG_p as "Σ EG_{i,p}" (``\\sum_i EG_{i,p}``), which is the formula again, and
+    "Σᵢ EG_i,p = Σᵢ EG_i,p" says nothing. Such an equation is written with its own name as the
+    symbol: ``EG_{p} = \\sum_{i} EG_{i,p}``.
+    """
+    left = name_latex(name) if r"\sum" in symbol else symbol
+    return f"{left} = {rhs}"
+
+
+def name_latex(name: str) -> str:
+    """A code name as a LaTeX symbol, its parts after the first as the subscript:
+    ``EG_p`` -> ``EG_{p}``, ``EC_PJ_p`` -> ``EC_{PJ,p}``."""
+    head, *subscript = name.split("_")
+    return f"{head}_{{{','.join(subscript)}}}" if subscript else head
+
+
+def equation_latex(name: str, symbol: str, rhs: str) -> str:
+    """An equation as LaTeX, ``left = rhs``, with ``rhs`` the formula's LaTeX.
+
+    The left side is the equation's symbol, unless that symbol is itself a sum: the MRS prints
+    a total such as EG_p as "Σ EG_{i,p}" (``\\sum_i EG_{i,p}``), which is the formula again, and
+    "Σᵢ EG_i,p = Σᵢ EG_i,p" says nothing. Such an equation is written with its own name as the
+    symbol: ``EG_{p} = \\sum_{i} EG_{i,p}``.
+    """
+    left = name_latex(name) if r"\sum" in symbol else symbol
+    return f"{left} = {rhs}"
 
 
 def dependency_order(dependencies: Mapping[str, set[str]], *, file: str | None = None) -> list[str]:

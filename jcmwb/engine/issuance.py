@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from jcmwb.engine.errors import InputError
+from jcmwb.engine.numbers import ALLOCATION_SLACK, round_whole
 
-RULES = ("up", "down", "nearest")
+RULES = ("up", "down", "nearest")  # for a party; "none" is no rule for whole credits
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,7 @@ def allocate(credits: float, allocation: Allocation) -> dict[str, int]:
         if party == allocation.remainder:
             continue
         exact = total * share / 100.0
-        rule = allocation.rounding.get(party, "down")
-        if rule == "up":
-            parts[party] = math.ceil(exact - 1e-9)
-        elif rule == "nearest":
-            parts[party] = math.floor(exact + 0.5)
-        else:
-            parts[party] = math.floor(exact + 1e-9)
+        parts[party] = int(round_whole(exact, allocation.rounding.get(party, "down"), slack=ALLOCATION_SLACK))
     parts[allocation.remainder] = total - sum(parts.values())
     if parts[allocation.remainder] < 0:
         raise InputError("the rounded shares exceed the credits", where="allocation", found=str(parts))

@@ -40,7 +40,7 @@ import pandas as pd
 
 from jcmwb.engine.errors import DataError
 from jcmwb.engine.files import MB, decode_utf8, read_input, size_text
-from jcmwb.engine.period import MonitoredInput, MonitoringPeriod
+from jcmwb.engine.period import MonitoredInput, MonitoringPeriod, require_multipliers
 from jcmwb.engine.spec import Parameter
 from jcmwb.engine.units import factor, parse_unit, plausible_max, strip_period
 
@@ -582,7 +582,9 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     _duplicates(frame, ["ts", "point"], file)
     readings = _numbers(frame, "reading", file)
     factors, _ = _unit_factor(frame, item, param, file)
-    multipliers = frame["point"].map(lambda p: item.multipliers.get(p, 1.0)).astype(float)
+    names = list(item.points) if item.points else sorted(frame["point"].unique())
+    require_multipliers(item, names, str(period.path) if period.path else None)
+    multipliers = frame["point"].map(item.multipliers).astype(float)  # every row's point is in names (_check_points)
     _plausible(frame, readings * factors * multipliers, "reading", item, param, period, file)
     units = _row_units(frame, item)
     frame = frame.assign(r=readings, f=factors, u=units)
@@ -590,12 +592,9 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
     inside = (frame["ts"] >= start) & (frame["ts"] <= end)
     points: dict[str, PointData] = {}
-    names = list(item.points) if item.points else sorted(frame["point"].unique())
     data = MonitoredData(item.name, param.unit, item.option, item.format, file, points)
     for point in names:
-        if item.multipliers and point not in item.multipliers:
-            raise DataError("no multiplier for this point", file=str(period.path), where=f"monitored.{item.name}.multipliers", expected=f"a multiplier for {point}")
-        multiplier = item.multipliers.get(point, 1.0)
+        multiplier = item.multipliers[point]
         mine = frame[(frame["point"] == point) & inside].sort_values("ts")
         if len(mine) < 2:
             raise DataError("fewer than two register readings inside the period", file=file, where=f"point {point}", expected="a reading at or near the start and the end of the period", found=f"{len(mine)} reading(s)")

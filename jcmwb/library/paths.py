@@ -40,11 +40,13 @@ def methodology_folders(home: Path) -> list[Path]:
     """The ``methodologies/`` folders searched for an id, in order, ending with ``home``."""
     folders: list[Path] = []
     named = [Path(p) / "methodologies" for p in os.environ.get(ENVIRONMENT, "").split(os.pathsep) if p]
-    for folder in [*named, Path.cwd() / "methodologies", Path(home)]:
-        if folder.is_dir() and folder.resolve() not in [f.resolve() for f in folders]:
+    # jcmwb's own library (the checkout or the wheel's copy) is always `home`, searched last,
+    # also when the working directory is the checkout.
+    own = {(CHECKOUT / "methodologies").resolve(), (BUNDLED / "methodologies").resolve()}
+    for folder in [*named, Path.cwd() / "methodologies"]:
+        if folder.is_dir() and folder.resolve() not in own and folder.resolve() not in [f.resolve() for f in folders]:
             folders.append(folder)
-    if Path(home) not in folders:
-        folders.append(Path(home))
+    folders.append(Path(home))
     return folders
 
 

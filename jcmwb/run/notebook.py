@@ -1,15 +1,16 @@
 """Methodology notebooks: generated from the spec, executed on the example input.
 
-The skeleton (DESIGN.md section 6): title and what the methodology does; a ``parameters``
-cell of primitives; eligibility; inputs; one section per block of the calculation
-process sheet with the equations in LaTeX; the result; references.
+The skeleton (README.md, "Methodology authors"): title and what the methodology does; a
+``parameters`` cell of primitives; eligibility; inputs; one section per block of the
+calculation process sheet with the equations in LaTeX; the result; references.
 
 Usage::
 
     python -m jcmwb.run.notebook --generate TH_AM001   # (re)write notebooks/TH_AM001.ipynb from its spec
     python -m jcmwb.run.notebook --execute             # re-execute every committed notebook on its example
 
-A generated notebook is the author's to edit afterwards; ``--execute`` never regenerates.
+A generated notebook is the author's to edit afterwards (``make lab`` opens the notebooks in
+JupyterLab); ``--execute`` never regenerates.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from jcmwb.engine.atomic import write_atomically
+from jcmwb.engine.atomic import write_atomically
 from jcmwb.engine.errors import RunError
+from jcmwb.engine.formulas import equation_latex
+from jcmwb.engine.formulas import equation_latex
 from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec, spec_files
 from jcmwb.library.paths import library_of, notebook_of, searching
 
@@ -105,9 +110,9 @@ show.overview(result)
                 lines.append(f"one of {len(eq.alternatives)} alternatives, selected in the monitoring-period file (`alternatives: {{{eq.name}: ...}}`; default `{eq.default_alternative}`):")
                 lines.append("")
                 for alt in eq.alternatives.values():
-                    lines.append(f"- `{alt.name}`, {alt.description}: ${eq.symbol} = {alt.formula.to_latex(symbols)}$")
+                    lines.append(f"- `{alt.name}`, {alt.description}: ${equation_latex(eq.name, eq.symbol, alt.formula.to_latex(symbols))}$")
             else:
-                lines.append(f"$${eq.symbol} = {eq.formula.to_latex(symbols)}$$")
+                lines.append(f"$${equation_latex(eq.name, eq.symbol, eq.formula.to_latex(symbols))}$$")
             lines.append("")
         if block == "defaults":
             lines.append("Default values are chosen by the option given in the monitoring-period file and the date they apply from.")
@@ -181,14 +186,7 @@ def execute(spec_id: str) -> Path:
 
 
 def _write_atomic(book: nbformat.NotebookNode, target: Path) -> None:
-    handle, tmp = tempfile.mkstemp(suffix=".ipynb.tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        nbformat.write(book, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda tmp: nbformat.write(book, str(tmp)), suffix=".ipynb.tmp")
 
 
 def methodology_ids() -> list[str]:

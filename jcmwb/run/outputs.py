@@ -20,12 +20,12 @@ entry here.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from jcmwb.engine.atomic import write_text_atomically  # the one atomic writer; the runner imports it from here
 
 if TYPE_CHECKING:
     from jcmwb.engine.compute import Result
@@ -65,18 +65,6 @@ HASHED = tuple(o.name for o in OUTPUTS if o.step != "receipt")  # the receipt ca
 
 def output(name: str) -> Output:
     return next(o for o in OUTPUTS if o.name == name)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a text file so that a reader sees the old or the new content, never a part."""
-    handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_result_outputs(result: Result, folder: str | Path) -> list[Path]:

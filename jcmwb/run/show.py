@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from jcmwb.engine.numbers import format_number
+from jcmwb.engine.units import strip_period
 from jcmwb.sheets.workbook import plain_symbol
 
 if TYPE_CHECKING:
@@ -29,10 +31,6 @@ class Html:
         return self.text
 
 
-def number(value: float, decimals: int = 3) -> str:
-    return f"{value:,.{decimals}f}"
-
-
 def _table(headers: list[str], rows: list[list[str]], title: str = "") -> Html:
     head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
@@ -43,8 +41,8 @@ def _table(headers: list[str], rows: list[list[str]], title: str = "") -> Html:
 
 def _value_text(value: Any, decimals: int = 3) -> str:
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {number(v, decimals)}" for k, v in value.items())
-    return number(value, decimals)
+        return "; ".join(f"{k}: {format_number(v, decimals)}" for k, v in value.items())
+    return format_number(value, decimals)
 
 
 def overview(result: Result) -> Html:
@@ -75,13 +73,13 @@ def inputs(result: Result) -> Html:
             value = result.values[name][point] if isinstance(result.values[name], dict) else result.values[name]
             source = pdata.rows
             if pdata.parts:  # split by day category: what each meter contributed
-                source += "; by point: " + ", ".join(f"{p} {number(v)}" for p, v in pdata.parts.items())
-            rows.append([plain_symbol(param.symbol), point, number(value), param.unit, f"option {series.option}", source])
+                source += "; by point: " + ", ".join(f"{p} {format_number(v)}" for p, v in pdata.parts.items())
+            rows.append([plain_symbol(param.symbol), point, format_number(value), param.unit, f"option {series.option}", source])
     for name, fixed in result.fixed.items():
         param = spec.parameters[name]
         status = "PROVISIONAL default" if fixed.status == "provisional" else (fixed.status or "")
         for member, value in fixed.value.items() if isinstance(fixed.value, dict) else [("", fixed.value)]:
-            rows.append([plain_symbol(param.symbol), member, number(value, 4), param.unit, status + (f" ({fixed.choice})" if fixed.choice else ""), fixed.member_sources.get(member, fixed.source)])
+            rows.append([plain_symbol(param.symbol), member, format_number(value, 4), param.unit, status + (f" ({fixed.choice})" if fixed.choice else ""), fixed.member_sources.get(member, fixed.source)])
     return _table(["Parameter", "Unit i / point", "Value", "Units", "Option / status", "Source"], rows, "Inputs")
 
 
@@ -136,7 +134,7 @@ def monthly_plot(result: Result, name: str) -> Any:
         heights = [pdata.monthly.get(m, 0.0) for m in months]
         ax.bar(months, heights, bottom=bottom, label=point)
         bottom = [b + h for b, h in zip(bottom, heights)]
-    unit = param.unit.split("/")[0]
+    unit = strip_period(param.unit)
     ax.set_ylabel(f"{plain_symbol(param.symbol)} [{unit} per month]")
     ax.set_title(f"Monthly {param.description}".replace(" during the period p", "").replace(" in period p", ""), fontsize=10)
     ax.tick_params(axis="x", labelrotation=45)
@@ -164,7 +162,7 @@ def monthly_table(result: Result, name: str) -> Html:
     if name not in result.monitored:
         return _not_used(result, name)
     series = result.monitored[name]
-    unit = result.spec.parameters[name].unit.split("/")[0]
+    unit = strip_period(result.spec.parameters[name].unit)
     points = list(series.points)
     months = sorted({m for p in series.points.values() for m in p.monthly})
     if not months:
@@ -172,17 +170,17 @@ def monthly_table(result: Result, name: str) -> Html:
     rows = []
     for month in months:
         vals = [series.points[p].monthly.get(month, 0.0) for p in points]
-        rows.append([month, *[number(v) for v in vals], number(sum(vals))])
+        rows.append([month, *[format_number(v) for v in vals], format_number(sum(vals))])
     return _table(["Month", *[f"{p} [{unit}]" for p in points], f"Total [{unit}]"], rows, f"Monthly {plain_symbol(result.spec.parameters[name].symbol)}")
 
 
 def outcome(result: Result) -> Html:
     spec = result.spec
     er = result.er
-    lines = [f"<h3>{html.escape(plain_symbol(spec.equations[spec.result].symbol))} = {number(er, 0)} {html.escape(spec.equations[spec.result].unit)}</h3>"]
-    text = [f"{spec.result} = {number(er, 0)} {spec.equations[spec.result].unit}"]
+    lines = [f"<h3>{html.escape(plain_symbol(spec.equations[spec.result].symbol))} = {format_number(er, 0)} {html.escape(spec.equations[spec.result].unit)}</h3>"]
+    text = [f"{spec.result} = {format_number(er, 0)} {spec.equations[spec.result].unit}"]
     if result.allocation:
-        split = ", ".join(f"{party} {number(credits, 0)}" for party, credits in result.allocation.items())
+        split = ", ".join(f"{party} {format_number(credits, 0)}" for party, credits in result.allocation.items())
         lines.append(f"<p>Credit allocation: {html.escape(split)} tCO2</p>")
         text.append(f"Credit allocation: {split} tCO2")
     for warning in result.warnings:

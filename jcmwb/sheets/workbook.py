@@ -1,6 +1,7 @@
 """The Monitoring Report Sheet (MRS): a renderer of a computed Result.
 
-Layout, after the JCM's Monitoring Report Sheet (see ``shared/domain/JCM.md`` section 3):
+Layout, after the Monitoring Report Sheet of the JCM methodology spreadsheets (a published MRS
+of project ID009, JCM_ID_AM002_ver02.0, confirms Table 1's columns):
 
 ``MRS(input)``
     header lines "Monitoring Spreadsheet: JCM_<ID>_ver<NN.N>" and "Reference Number: <id>";
@@ -24,8 +25,6 @@ so the same Result gives a byte-identical file.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +33,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jcmwb import __version__
-from jcmwb.engine.formulas import excel_number
+from jcmwb.engine.atomic import write_atomically
+from jcmwb.engine.numbers import ALLOCATION_SLACK, excel_rounding, format_number
 from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS
 
 if TYPE_CHECKING:
@@ -248,15 +248,7 @@ def write_workbook(result: Result, path: Path) -> Path:
     """Write the Monitoring Report Sheet of ``result`` to ``path`` atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".mrs-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        _write(result, Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda tmp: _write(result, tmp), suffix=".xlsx")
 
 
 def _write(result: Result, path: Path) -> None:
@@ -332,10 +324,10 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> int:
             raw = result.raw_totals[name][point]
             fixes = [c for c in result.corrections if c.parameter == name and c.point == point]
             if fixes:
-                comments.append(f"raw total {raw:,.6f} {series.unit}")
+                comments.append(f"raw total {format_number(raw, 6)} {series.unit}")
                 comments.extend("correction: " + c.describe() for c in fixes)
             if pdata.parts:  # a parameter split by day category: what each meter contributed
-                comments.append("by point: " + ", ".join(f"{p} {v:,.6f} {series.unit}" for p, v in pdata.parts.items()))
+                comments.append("by point: " + ", ".join(f"{p} {format_number(v, 6)} {series.unit}" for p, v in pdata.parts.items()))
             if pdata.detail:
                 comments.append(pdata.detail)
             comments.extend("gap: " + g.describe() for g in pdata.gaps)
@@ -408,7 +400,8 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> int:
 
 
 def _write_allocation(result: Result, sheet: Any, fmt: _Formats, row: int, er_cell: str) -> int:
-    """Credits per party, as live formulas over Table 3 (the split itself is an input)."""
+    """Credits per party, as live formulas over Table 3 and each party's share cell: the split
+    is an input, so editing a share in the sheet recalculates the credits."""
     split = result.period.allocation
     sheet.write(row, 0, "Credit allocation (as in the Credit Allocation form; the parts add up to the emission reductions)", fmt.bold)
     row += 1
@@ -422,13 +415,13 @@ def _write_allocation(result: Result, sheet: Any, fmt: _Formats, row: int, er_ce
         row += 1
     row = first
     for party, share in split.shares.items():
-        exact = f"{er_cell}*{excel_number(share)}/100"
+        exact = f"{er_cell}*{xl_rowcol_to_cell(row, 1)}/100"
         if party == split.remainder:
             others = [c for p, c in cells.items() if p != party]
             formula, rule = f"={er_cell}-SUM({','.join(others)})" if others else f"={er_cell}", "the remainder"
         else:
             rule = split.rounding.get(party, "down")
-            formula = {"up": f"=-INT(-({exact})+1E-9)", "nearest": f"=INT({exact}+0.5)"}.get(rule, f"=INT({exact}+1E-9)")
+            formula = "=" + excel_rounding(exact, rule, slack=ALLOCATION_SLACK)
         sheet.write_string(row, 0, party, fmt.text)
         sheet.write_number(row, 1, share, fmt.input)
         sheet.write_formula(row, 2, formula, fmt.result, result.allocation[party])
@@ -490,13 +483,8 @@ def _members(value: Any) -> list[str | None]:
 
 
 def _rounded(body: str, rounding: str, floor_at_zero: bool) -> str:
-    """The spreadsheet form of ``jcmwb.engine.compute.finish``: INT is floor, as math.floor."""
-    if rounding == "down":
-        body = f"INT({body})"
-    elif rounding == "up":
-        body = f"-INT(-({body}))"
-    elif rounding == "nearest":
-        body = f"ROUND({body},0)"
+    """The spreadsheet form of ``jcmwb.engine.compute.finish``."""
+    body = excel_rounding(body, rounding)
     if floor_at_zero:
         body = f"MAX({body},0)"
     return body
