@@ -72,8 +72,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "interval rows outside the period let into the total",
         "jcmwb.engine.monitoring",
-        "kept = mine[inside.loc[mine.index]]\n        present",
-        "kept = mine\n        present",
+        "kept = inside.to_numpy()",
+        "kept = np.ones(len(inside), dtype=bool)",
         # Not KH_AM002/boundary_daily: data split by day category take only the days of the
         # daily file inside the period, so a row outside has no category and counts nowhere.
         ("TH_AM001/boundary_interval", "ID_AM002/boundary_interval_consumption"),

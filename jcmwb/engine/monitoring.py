@@ -24,11 +24,13 @@ file and in the period file must agree.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import io
 import math
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,12 +161,25 @@ def _workbook_bytes(data: bytes, path: Path, limit: int) -> None:
         )
 
 
-def _read_table(path: Path, fmt: str, named_by: tuple[str, str] | None = None) -> tuple[pd.DataFrame, int]:
-    """Read a data file as text; returns the frame and the file row number of its first data row.
+# The column read as numbers in each format; the others are text.
+_NUMERIC = {"interval": "value", "register": "reading", "monthly": "value"}
+# A float parsed by the CSV reader is taken as is only below this size: past 2**53 the reader
+# and pd.to_numeric (the text path) can round a long integer differently.
+_EXACT_INTEGERS = 2.0**53
+
+
+def _read_table(path: Path, fmt: str, named_by: tuple[str, str] | None = None, *, as_text: bool = False) -> tuple[pd.DataFrame, int]:
+    """Read a data file; returns the frame and the file row number of its first data row.
 
     Only regular files are read, at most JCMWB_MAX_DATA_MB (default MAX_DATA_MB) each: a FIFO or
     ``/dev/zero`` would otherwise hang the run, and a folder or device is refused by name.
     ``named_by`` (file, key) is the setting that names the file, named when the file itself is wrong.
+
+    A CSV is read with its types declared (_read_typed): text columns as categoricals (each
+    distinct text stored, stripped and later checked once, not once per row) and the format's
+    number column as floats. ``as_text`` (and any file the typed read cannot take as it is)
+    reads every column as stripped text, the reference every message quotes: read_monitored
+    re-reads a file as text before it reports a problem in it.
     """
     suffix = path.suffix.lower()
     supported = suffix in (".csv", ".txt", ".xlsx", ".xlsm")
@@ -174,10 +189,13 @@ def _read_table(path: Path, fmt: str, named_by: tuple[str, str] | None = None) -
     data = read_input(path, limit=limit, error=DataError, what="data file", named_by=named_by)  # names a folder, FIFO or device as such
     if not supported:
         raise DataError("unsupported data file type", file=str(path), expected=".csv or .xlsx", found=repr(suffix))
+    frame = None
     try:
         if suffix in (".csv", ".txt"):
-            text = decode_utf8(data, file=str(path), error=DataError)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+            text = decode_utf8(data, file=str(path), error=DataError)  # refuses a non-UTF-8 file by line
+            frame = None if as_text else _read_typed(data, fmt)
+            if frame is None:
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
         else:
             _workbook_bytes(data, path, limit)
             frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, sheet_name=0, engine="openpyxl")
@@ -203,9 +221,93 @@ def _read_table(path: Path, fmt: str, named_by: tuple[str, str] | None = None) -
     frame = frame.copy()
     frame["row"] = range(2, len(frame) + 2)
     for column in frame.columns:
-        if column != "row":
+        if column != "row" and not isinstance(frame[column].dtype, (pd.CategoricalDtype, np.dtypes.Float64DType)):
             frame[column] = frame[column].astype(str).str.strip()
     return frame, 2
+
+
+def _read_typed(data: bytes, fmt: str) -> pd.DataFrame | None:
+    """The CSV with declared types, or None where only the text read gives the reference result.
+
+    Text columns are read as categoricals with stripped categories; the number column as float64.
+    None (read it as text) when the parser refuses the file or a column, when a row is short
+    or long, and when a number could differ from what ``pd.to_numeric`` makes of the text: a
+    non-finite value, a negative zero ('-0' is 0 as text), an integer past 2**53, or a column
+    of only 0 and 1 (the parser reads a column of true/false words as 0/1).
+    """
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    options = {"keep_default_na": False, "skipinitialspace": True}
+    try:
+        header = pd.read_csv(io.BytesIO(body), nrows=0, dtype=str, **options).columns
+        number = _NUMERIC.get(fmt)
+        dtypes = {name: "float64" if str(name).strip().lower() == number else "category" for name in header}
+        frame = pd.read_csv(io.BytesIO(body), dtype=dtypes, **options)
+        # The parser turns categories that all look like numbers or true/false into numbers or
+        # booleans ('01' -> 1): such a column is read again as plain text.
+        numeric = [name for name in frame.columns if isinstance(frame[name].dtype, pd.CategoricalDtype) and not pd.api.types.is_string_dtype(frame[name].cat.categories)]
+        if numeric:
+            frame = pd.read_csv(io.BytesIO(body), dtype={**dtypes, **dict.fromkeys(numeric, "str")}, **options)
+    except Exception:  # the text read reports it (or reads what the typed read refused)
+        return None
+    if not isinstance(frame.index, pd.RangeIndex) or list(frame.columns) != list(header):
+        return None  # a row longer than the header turned a column into the index
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_string_dtype(column.dtype) and not isinstance(column.dtype, pd.CategoricalDtype):
+            codes, texts = pd.factorize(column, use_na_sentinel=True)
+            column = pd.Series(pd.Categorical.from_codes(codes, categories=texts), index=column.index, name=name)
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()
+            if len(codes) and codes.min() < 0:
+                return None
+            frame[name] = _stripped(column)
+        elif column.dtype == np.float64:
+            values = column.to_numpy()
+            if len(values) and not (
+                np.isfinite(values).all()
+                and not ((values == 0) & np.signbit(values)).any()
+                and np.abs(values).max() < _EXACT_INTEGERS
+                and not ((values == 0) | (values == 1)).all()
+            ):
+                return None
+        else:
+            return None
+    return frame
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """A categorical column with its categories stripped of white space (merged where two become one)."""
+    categories = list(column.cat.categories)
+    stripped = [text.strip() for text in categories]
+    if stripped == categories:
+        return column
+    remap, merged = pd.factorize(pd.Index(stripped, dtype="str"))
+    codes = remap[column.cat.codes.to_numpy()]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=merged), index=column.index, name=column.name)
+
+
+def _read_typed_frame(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` came from _read_typed (a categorical or float column), not from a text read."""
+    return any(isinstance(frame[c].dtype, pd.CategoricalDtype) or frame[c].dtype == np.float64 for c in frame.columns if c != "row")
+
+
+def _text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's text as a code into the distinct texts: ``(codes, texts)``, ``texts[codes]`` the column.
+
+    Checks run on the distinct texts (a year of 5-minute data for 20 points has 2.1M timestamps
+    but 105,120 distinct ones), and the first bad row is the first row whose code is bad.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)
+    codes, texts = pd.factorize(column, use_na_sentinel=False)
+    return codes, np.asarray(texts, dtype=object)
+
+
+def _first(bad_texts: np.ndarray, codes: np.ndarray) -> int | None:
+    """The position of the first row whose text is bad (``bad_texts``: a mask over the distinct texts)."""
+    if not bad_texts.any():
+        return None
+    return int(np.argmax(bad_texts[codes]))
 
 
 def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
@@ -214,8 +316,10 @@ def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     The one gate for numbers from data files: text that is no number ('n/a'), and numbers
     that are not finite ('nan', 'inf', 'Infinity', '1e400'), which pandas parses gladly.
     """
+    if frame[column].dtype == np.float64:
+        return frame[column]  # read as numbers: _read_typed let only finite ones through
     values = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    bad = ~values.map(math.isfinite).astype(bool)
+    bad = pd.Series(~np.isfinite(values.to_numpy()), index=frame.index)
     if bad.any():
         first = frame.loc[bad].iloc[0]
         where = f"row {first['row']}, column {column}"
@@ -226,19 +330,23 @@ def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
 
 
 def _unit_factor(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, file: str) -> tuple[pd.Series, str]:
-    """Per-row factor to the parameter's unit, and the unit the data were given in."""
+    """Per-row factor to the parameter's unit, and the unit the data were given in.
+
+    Each distinct unit text is checked and converted once; a row's factor is its text's.
+    """
     target = strip_period(param.unit)
     declared = item.unit
     if "unit" in frame.columns:
-        units = frame["unit"].replace("", declared if declared else "")
-        empty = units == ""
-        if empty.any():
-            first = frame.loc[empty].iloc[0]
+        codes, texts = _text_codes(frame["unit"])
+        units = np.array([declared if (t == "" and declared) else t for t in texts], dtype=object)  # an empty cell takes the declared unit
+        at = _first(units == "", codes)
+        if at is not None:
+            first = frame.iloc[at]
             raise DataError("no unit for this value", file=file, where=f"row {first['row']}, column unit", expected=f"a unit convertible to {target}")
         if declared:
-            differ = units.map(strip_period) != strip_period(declared)
-            if differ.any():
-                first = frame.loc[differ].iloc[0]
+            at = _first(np.array([strip_period(u) != strip_period(declared) for u in units], dtype=bool), codes)
+            if at is not None:
+                first = frame.iloc[at]
                 raise DataError(
                     "unit in the file differs from the unit in the monitoring-period file",
                     file=file,
@@ -246,35 +354,52 @@ def _unit_factor(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, fi
                     expected=declared,
                     found=repr(first["unit"]),
                 )
-        factors = {}
-        for unit in units.unique():
-            factors[unit] = factor(unit, target, where=f"column unit ({unit!r})", file=file)
-        return units.map(factors).astype(float), ", ".join(sorted(units.unique()))
+        # In the order the units first appear in the file: the first unknown one is named.
+        appearing = codes[np.sort(np.unique(codes, return_index=True)[1])]  # each code at its first row, in row order
+        seen = list(dict.fromkeys(units[appearing]))
+        factors = {unit: factor(unit, target, where=f"column unit ({unit!r})", file=file) for unit in seen}
+        per_text = np.array([factors.get(u, np.nan) for u in units], dtype=float)
+        return pd.Series(per_text[codes], index=frame.index), ", ".join(sorted(factors))
     if not declared:
         raise DataError(f"no unit for {item.name}", file=file, where="unit", expected=f"a unit column in the file or unit: in the monitoring-period file (e.g. {target})")
     return pd.Series(factor(declared, target, where=f"monitored.{item.name}.unit", file=file), index=frame.index), declared
 
 
 def _check_points(frame: pd.DataFrame, item: MonitoredInput, file: str) -> None:
+    codes, texts = _text_codes(frame["point"])
     if item.points:
-        unknown = ~frame["point"].isin(list(item.points))
-        if unknown.any():
-            first = frame.loc[unknown].iloc[0]
+        at = _first(~np.isin(texts, list(item.points)), codes)
+        if at is not None:
+            first = frame.iloc[at]
             raise DataError("unknown monitoring point", file=file, where=f"row {first['row']}, column point", expected="one of " + ", ".join(item.points), found=repr(first["point"]))
-    empty = frame["point"] == ""
-    if empty.any():
-        first = frame.loc[empty].iloc[0]
+    at = _first(texts == "", codes)
+    if at is not None:
+        first = frame.iloc[at]
         raise DataError("no monitoring point", file=file, where=f"row {first['row']}, column point", expected="a point id")
 
 
 _OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 
 
+_OFFSET_RE = re.compile(_OFFSET)
+
+
+def _has_offset(text: str) -> bool:
+    """``_OFFSET`` found in ``text``; the regex runs only where an offset's Z, + or - (after a time) can be."""
+    colon = text.find(":")
+    if colon < 0 or ("Z" not in text and "+" not in text and text.find("-", colon) < 0):
+        return False
+    return _OFFSET_RE.search(text) is not None
+
+
 def _timestamps(frame: pd.DataFrame, file: str) -> pd.Series:
+    """The timestamp column parsed; each distinct text is checked and parsed once."""
+    codes, texts = _text_codes(frame["timestamp"])
     # Checked on the text first: pandas refuses a column mixing offsets and local times with a bare ValueError.
-    offset = frame["timestamp"].str.contains(_OFFSET, regex=True)
-    if offset.any():
-        first = frame.loc[offset].iloc[0]
+    offset = np.array([_has_offset(text) for text in texts], dtype=bool)
+    at = _first(offset, codes)
+    if at is not None:
+        first = frame.iloc[at]
         raise DataError(
             "timestamps with a time-zone offset are not supported",
             file=file,
@@ -282,21 +407,39 @@ def _timestamps(frame: pd.DataFrame, file: str) -> pd.Series:
             expected="local time without offset",
             found=repr(first["timestamp"]),
         )
-    stamps = pd.to_datetime(frame["timestamp"], errors="coerce", format="ISO8601")
-    bad = stamps.isna()
-    if bad.any():
-        first = frame.loc[bad].iloc[0]
+    parsed = pd.to_datetime(pd.Series(texts, dtype="str"), errors="coerce", format="ISO8601")
+    at = _first(parsed.isna().to_numpy(), codes)
+    if at is not None:
+        first = frame.iloc[at]
         raise DataError("not a timestamp", file=file, where=f"row {first['row']}, column timestamp", expected="YYYY-MM-DD HH:MM (local time)", found=repr(first["timestamp"]))
-    if getattr(stamps.dt, "tz", None) is not None:
+    if getattr(parsed.dt, "tz", None) is not None:
         raise DataError("timestamps with a time-zone offset are not supported", file=file, where="column timestamp", expected="local time without offset", found=repr(frame["timestamp"].iloc[0]))
-    return stamps
+    return pd.Series(parsed.to_numpy()[codes], index=frame.index)
 
 
 def _duplicates(frame: pd.DataFrame, keys: list[str], file: str) -> None:
-    dup = frame.duplicated(keys, keep="first")
+    key, span = np.zeros(len(frame), dtype=np.int64), 1
+    for name in keys:  # one integer per row for the combination of keys
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes, count = column.cat.codes.to_numpy().astype(np.int64), len(column.cat.categories)
+        elif column.dtype.kind == "M" and len(column) and span * (int(column.max().value) - int(column.min().value) + 1) < 2**62:
+            # Times as the integers they are (in the column's unit), offset to 0: no hashing.
+            ticks = column.to_numpy().view(np.int64)
+            lowest = int(ticks.min())
+            codes, count = ticks - lowest, int(ticks.max()) - lowest + 1
+        else:
+            codes, uniques = pd.factorize(column, use_na_sentinel=False)
+            count = len(uniques)
+        key, span = key * count + codes, span * count
+    # A file in time order (or in point order) has increasing keys: no duplicate, and no hashing.
+    if len(key) < 2 or (key[1:] > key[:-1]).all():
+        return
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if dup.any():
-        row = frame.loc[dup].iloc[0]
-        first = frame.loc[(frame[keys] == row[keys]).all(axis=1), "row"].iloc[0]
+        at = int(np.argmax(dup))
+        row = frame.iloc[at]
+        first = frame["row"].iloc[int(np.argmax(key == key[at]))]
         what = ", ".join(f"{'timestamp' if k == 'ts' else k} {row[k]}" for k in keys)
         raise DataError("duplicate value", file=file, where=f"row {row['row']}", expected="one value per point and time", found=f"{what} again (first at row {first})")
 
@@ -308,20 +451,13 @@ def _row_span(rows: pd.Series, name: str) -> str:
 
 
 def _ranges(missing: pd.DatetimeIndex, step: pd.Timedelta) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
-    out: list[tuple[pd.Timestamp, pd.Timestamp, int]] = []
+    """Sorted missing timestamps -> (first, last, count) of each run ``step`` apart."""
     if len(missing) == 0:
-        return out
-    start = prev = missing[0]
-    count = 1
-    for stamp in missing[1:]:
-        if stamp - prev == step:
-            prev, count = stamp, count + 1
-            continue
-        out.append((start, prev, count))
-        start = prev = stamp
-        count = 1
-    out.append((start, prev, count))
-    return out
+        return []
+    breaks = np.flatnonzero((missing[1:] - missing[:-1]) != step) + 1
+    starts = np.concatenate([[0], breaks])
+    ends = np.concatenate([breaks, [len(missing)]]) - 1
+    return [(missing[a], missing[b], int(b - a + 1)) for a, b in zip(starts, ends)]
 
 
 def _non_negative(frame: pd.DataFrame, message: str, file: str) -> pd.Series:
@@ -354,24 +490,12 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
         if pd.isna(step):  # 'nan' and 'NaT' parse, to no duration at all
             raise DataError("bad interval", file=str(period.path), where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval))
     else:
-        diffs = frame.sort_values(["point", "ts"]).groupby("point")["ts"].diff().dropna()
-        if diffs.empty:
-            raise DataError("cannot tell the interval from one value per point", file=file, expected=f"several values per point, or interval: in monitored.{item.name}")
-        step = diffs.mode().iloc[0]
-        if step < MIN_INTERVAL:
-            row = frame.loc[diffs[diffs == step].index[0], "row"]
-            raise DataError(
-                "timestamps less than 1 second apart",
-                file=file,
-                where=f"row {row}, column timestamp",
-                expected=f"interval data at least {MIN_INTERVAL.total_seconds():g} s apart (or interval: in monitored.{item.name})",
-                found=f"{step.total_seconds():g} seconds after the point's previous timestamp",
-            )
+        step = _inferred_step(frame, item, file)
     _check_intervals(step, frame, item, period, file)
     label = _step_label(step)
     # A value stamped between grid points would count in the total and leave its interval
     # "missing" too (and a conservative fill would then count it twice): refuse it.
-    offgrid = ((frame["ts"] - start) % step) != pd.Timedelta(0)
+    offgrid = _off_grid(frame["ts"], start, step)
     if offgrid.any():
         first = frame.loc[offgrid].iloc[0]
         raise DataError(
@@ -382,29 +506,54 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
             found=repr(first["timestamp"]),
         )
     expected = pd.date_range(start, end, freq=step, inclusive="left")
+    codes, texts = _text_codes(frame["point"])
+    names = list(item.points) if item.points else sorted(texts)
+    kept = inside.to_numpy()
+    # One pass over the rows: the rows kept, ordered by point (stably: each point's rows stay in
+    # file order, so every sum below adds the same numbers in the same order as one point's rows alone).
+    kept_codes = codes[kept]
+    order = np.argsort(kept_codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(kept_codes, minlength=len(texts)))])
+    rows_of = np.bincount(codes, minlength=len(texts))
+    v = frame["v"].to_numpy()[kept][order]
+    rows = frame["row"].to_numpy()[kept][order]
+    ts = frame["ts"].to_numpy()[kept][order]
+    slots = ((ts - start.to_datetime64()) // step.to_timedelta64()).astype(np.int64)  # position in `expected`
+    month_of_slot = expected.to_numpy().astype("datetime64[M]").astype(np.int64)
+    first_month = int(month_of_slot[0]) if len(expected) else 0
+    month_count = int(month_of_slot[-1]) - first_month + 1 if len(expected) else 1
+    months = month_of_slot[slots]
+    # Monthly totals of every point in one groupby (its sum adds each group's rows in row order).
+    monthly_sums = pd.Series(v).groupby(kept_codes[order].astype(np.int64) * month_count + (months - first_month)).sum()
+    month_labels = pd.DatetimeIndex(np.arange(first_month, first_month + month_count).astype("datetime64[M]")).strftime("%Y-%m")
+    monthly_of: dict[int, dict[str, float]] = {}
+    for key, total in monthly_sums.items():
+        monthly_of.setdefault(int(key) // month_count, {})[month_labels[int(key) % month_count]] = float(total)
+    index = {text: code for code, text in enumerate(texts)}
     points: dict[str, PointData] = {}
     per_point: dict[str, tuple[pd.DataFrame, pd.DatetimeIndex]] = {}
-    names = list(item.points) if item.points else sorted(frame["point"].unique())
     for point in names:
-        mine = frame[frame["point"] == point]
-        kept = mine[inside.loc[mine.index]]
-        present = pd.DatetimeIndex(kept["ts"])
-        missing = expected.difference(present)
+        code = index.get(point)
+        lo, hi = (int(bounds[code]), int(bounds[code + 1])) if code is not None else (0, 0)
+        mine_v = v[lo:hi].copy()  # a fresh array, as a boolean selection gives: the same sum
+        present = np.zeros(len(expected), dtype=bool)
+        present[slots[lo:hi]] = True
+        missing = expected[~present]
         gaps = [Gap(point, s.to_pydatetime(), e.to_pydatetime(), n, label) for s, e, n in _ranges(missing, step)]
-        monthly = kept.groupby(kept["ts"].dt.strftime("%Y-%m"))["v"].sum()
         points[point] = PointData(
             point=point,
             description=item.points.get(point, point),
-            total=float(kept["v"].sum()),
-            rows=_row_span(kept["row"], name),
-            monthly={k: float(v) for k, v in monthly.items()},
-            count=len(kept),
+            total=float(pd.Series(mine_v).sum()),
+            rows=_row_span(pd.Series(rows[lo:hi]), name),
+            monthly=monthly_of.get(code, {}) if code is not None else {},
+            count=hi - lo,
             expected=len(expected),
             gaps=gaps,
-            excluded=len(mine) - len(kept),
-            max_value=float(kept["v"].max()) if len(kept) else None,
+            excluded=(int(rows_of[code]) if code is not None else 0) - (hi - lo),
+            max_value=float(mine_v.max()) if hi > lo else None,
         )
-        per_point[point] = (kept, missing)
+        if categories is not None:
+            per_point[point] = (pd.DataFrame({"ts": ts[lo:hi], "v": mine_v, "row": rows[lo:hi]}), missing)
     data = MonitoredData(item.name, param.unit, item.option, item.format, file, points, interval=label)
     outside = int((~inside).sum())
     if outside:
@@ -415,6 +564,40 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
             data.notes.append("no data inside the period for " + ", ".join(absent))
         data.points = _by_category(per_point, categories, _category_texts(param, period), step, label, name)
     return data
+
+
+def _off_grid(ts: pd.Series, start: pd.Timestamp, step: pd.Timedelta) -> pd.Series:
+    """Rows whose timestamp is not ``start`` + a whole number of ``step`` (integer arithmetic in the column's unit)."""
+    unit = np.datetime_data(ts.dtype)[0]
+    ticks = pd.Timedelta(1, unit=unit).value
+    if unit in ("s", "ms", "us", "ns") and step.value % ticks == 0 and start.value % ticks == 0:
+        since = ts.to_numpy().view(np.int64) - start.value // ticks
+        return pd.Series(since % (step.value // ticks) != 0, index=ts.index)
+    return ((ts - start) % step) != pd.Timedelta(0)
+
+
+def _inferred_step(frame: pd.DataFrame, item: MonitoredInput, file: str) -> pd.Timedelta:
+    """The most common step between a point's consecutive timestamps (the shortest of equals)."""
+    codes, texts = _text_codes(frame["point"])
+    rank = np.argsort(np.argsort(texts.astype(str), kind="stable"))  # points in text order, as sort_values orders them
+    ts = frame["ts"].to_numpy()
+    order = np.lexsort((ts.view(np.int64), rank[codes]))
+    same = codes[order][1:] == codes[order][:-1]
+    diffs = (ts[order][1:] - ts[order][:-1])[same]
+    if len(diffs) == 0:
+        raise DataError("cannot tell the interval from one value per point", file=file, expected=f"several values per point, or interval: in monitored.{item.name}")
+    distinct, counts = np.unique(diffs, return_counts=True)
+    step = pd.Timedelta(distinct[int(np.argmax(counts))])
+    if step < MIN_INTERVAL:
+        row = frame["row"].to_numpy()[order[1:][same][int(np.argmax(diffs == step.to_timedelta64()))]]
+        raise DataError(
+            "timestamps less than 1 second apart",
+            file=file,
+            where=f"row {row}, column timestamp",
+            expected=f"interval data at least {MIN_INTERVAL.total_seconds():g} s apart (or interval: in monitored.{item.name})",
+            found=f"{step.total_seconds():g} seconds after the point's previous timestamp",
+        )
+    return step
 
 
 def _category_texts(param: Parameter, period: MonitoringPeriod) -> dict[str, str]:
@@ -478,13 +661,14 @@ def _day_ranges(days: list[dt.date], limit: int = 24) -> str:
 
 
 def _calendar(frame: pd.DataFrame, column: str, fmt: str, message: str, expected: str, file: str) -> pd.Series:
-    """A date or month column parsed with ``fmt``; the first unparsable row is refused by number."""
-    parsed = pd.to_datetime(frame[column], format=fmt, errors="coerce")
-    bad = parsed.isna()
-    if bad.any():
-        first = frame.loc[bad].iloc[0]
+    """A date or month column parsed with ``fmt`` (each distinct text once); the first unparsable row is refused by number."""
+    codes, texts = _text_codes(frame[column])
+    parsed = pd.to_datetime(pd.Series(texts, dtype="str"), format=fmt, errors="coerce")
+    at = _first(parsed.isna().to_numpy(), codes)
+    if at is not None:
+        first = frame.iloc[at]
         raise DataError(message, file=file, where=f"row {first['row']}, column {column}", expected=expected, found=repr(first[column]))
-    return parsed
+    return pd.Series(parsed.array.take(codes), index=frame.index)
 
 
 def _daily(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
@@ -820,6 +1004,19 @@ def _finite_result(reader: Callable[..., MonitoredData]) -> Callable[..., Monito
     return read
 
 
+def _read_frame(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, categories: dict[dt.date, str] | None) -> MonitoredData:
+    """A data file's frame -> the parameter's data, by the format of the file."""
+    assert item.data is not None
+    if item.format != "daily":
+        _check_points(frame, item, str(item.data))
+    if item.format == "daily":
+        return _daily(frame, item, param, period, str(item.data))
+    if param.split_by:
+        return _interval(frame, item, param, period, str(item.data), categories)
+    reader = {"interval": _interval, "register": _register, "monthly": _monthly}[item.format]
+    return reader(frame, item, param, period, str(item.data))
+
+
 @_finite_result
 def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPeriod, categories: dict[dt.date, str] | None = None) -> MonitoredData:
     """Read one monitored parameter's data for the period.
@@ -845,16 +1042,16 @@ def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPer
                 expected="an existing CSV or XLSX file, relative to the monitoring-period file",
                 found=str(item.data),
             )
-        frame, _ = _read_table(item.data, item.format, (str(period.path) if period.path else "<monitoring period>", f"monitored.{item.name}.data"))
-        if item.format != "daily":
-            _check_points(frame, item, str(item.data))
-        if item.format == "daily":
-            data = _daily(frame, item, param, period, str(item.data))
-        elif param.split_by:
-            data = _interval(frame, item, param, period, str(item.data), categories)
-        else:
-            reader = {"interval": _interval, "register": _register, "monthly": _monthly}[item.format]
-            data = reader(frame, item, param, period, str(item.data))
+        named_by = (str(period.path) if period.path else "<monitoring period>", f"monitored.{item.name}.data")
+        frame, _ = _read_table(item.data, item.format, named_by)
+        try:
+            data = _read_frame(frame, item, param, period, categories)
+        except DataError:
+            if not _read_typed_frame(frame):
+                raise  # already read as text
+            # Every message quotes the file's text as written: find the problem again in the text.
+            frame, _ = _read_table(item.data, item.format, named_by, as_text=True)
+            data = _read_frame(frame, item, param, period, categories)
     if param.categories or param.split_by:
         _all_categories(data, param, period)
     elif item.points:

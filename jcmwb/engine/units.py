@@ -8,6 +8,7 @@ over the monitoring period and is dropped for dimensional analysis.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -42,13 +43,20 @@ def strip_period(unit: str) -> str:
     return unit[: -len(PER_PERIOD)] if unit.endswith(PER_PERIOD) else unit
 
 
+@functools.lru_cache(maxsize=1024)
+def _pint_unit(text: str) -> pint.Unit:
+    """pint's parse of a unit text, kept: it takes about a millisecond, and the formulas of a
+    calculation ask for the same few units thousands of times (a pint Unit is immutable)."""
+    return ureg.Unit(text)
+
+
 def parse_unit(unit: str, *, where: str = "", file: str | None = None) -> pint.Unit:
     """Parse a unit string (``'-'`` or ``''`` is dimensionless)."""
     text = strip_period(str(unit))
     if text in ("", "-", "1", "dimensionless", "%"):
         return ureg.dimensionless if text != "%" else ureg.percent
     try:
-        return ureg.Unit(text)
+        return _pint_unit(text)
     except Exception as exc:  # pint raises several unrelated types here
         raise UnitError(
             "unknown unit", file=file, where=where, expected="a unit such as MWh, kWh, tCO2/MWh", found=repr(unit)
