@@ -33,7 +33,6 @@ import pint
 from jcmwb.engine import helpers as helper_registry
 from jcmwb.engine.errors import FormulaError
 from jcmwb.engine.numbers import excel_rounding, round_half_away, round_whole
-from jcmwb.engine.numbers import excel_rounding, round_half_away, round_whole
 from jcmwb.engine.units import parse_unit, ureg
 
 DIMENSIONLESS = ureg.dimensionless
@@ -66,9 +65,6 @@ def _is_zero(node: ast.AST) -> bool:
 def excel_number(value: float) -> str:
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
-
-
-_RULE = {"floor": "down", "ceil": "up", "round": "nearest"}  # the formula's functions as rounding rules
 
 
 _RULE = {"floor": "down", "ceil": "up", "round": "nearest"}  # the formula's functions as rounding rules
@@ -551,25 +547,6 @@ def _latex(node: ast.AST, symbols: Mapping[str, Symbol], parent: int = 0) -> str
         name = func.replace("_", r"\_")  # a helper's name is text, not a subscript
         return rf"\mathrm{{{name}}}\left({', '.join(_latex(a, symbols) for a in args)}\right)"
     return "?"  # pragma: no cover
-
-
-def name_latex(name: str) -> str:
-    """A code name as a LaTeX symbol, its parts after the first as the subscript:
-    ``EG_p`` -> ``EG_{p}``, ``EC_PJ_p`` -> ``EC_{PJ,p}``."""
-    head, *subscript = name.split("_")
-    return f"{head}_{{{','.join(subscript)}}}" if subscript else head
-
-
-def equation_latex(name: str, symbol: str, rhs: str) -> str:
-    """An equation as LaTeX, ``left = rhs``, with ``rhs`` the formula's LaTeX.
-
-    The left side is the equation's symbol, unless that symbol is itself a sum: the MRS prints
-    a total such as EG_p as "Σ EG_{i,p}" (``\\sum_i EG_{i,p}``), which is the formula again, and
-    "Σᵢ EG_i,p = Σᵢ EG_i,p" says nothing. Such an equation is written with its own name as the
-    symbol: ``EG_{p} = \\sum_{i} EG_{i,p}``.
-    """
-    left = name_latex(name) if r"\sum" in symbol else symbol
-    return f"{left} = {rhs}"
 
 
 def name_latex(name: str) -> str:

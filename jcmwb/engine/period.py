@@ -328,9 +328,6 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         if entry.format == "register" and entry.points:
             # Without declared points the data name them: the register reader checks then.
             require_multipliers(entry, list(entry.points), file)
-        if entry.format == "register" and entry.points:
-            # Without declared points the data name them: the register reader checks then.
-            require_multipliers(entry, list(entry.points), file)
         if "interval" in item:
             entry.interval = c.text(item["interval"], f"{where}.interval")
             _check_interval(c, entry.interval, f"{where}.interval")
@@ -376,29 +373,6 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         version_named="version" in raw,
         plausible_max=plausible,
     )
-
-
-def require_multipliers(item: MonitoredInput, points: list[str], file: str | None) -> None:
-    """Every point of register data needs its meter multiplier, 1 included.
-
-    The quantity is the register difference times the multiplier (CT/PT ratio, register
-    factor), and a multiplier left out is not 1: a chiller whose register counts 10 kWh per
-    unit, left at 1, gave ER_p 49 instead of 146 without a word. So none is assumed.
-
-    Raises
-    ------
-    InputError
-        naming ``monitored.<name>.multipliers`` and every point without a multiplier.
-    """
-    missing = [p for p in points if p not in item.multipliers]
-    if missing:
-        raise InputError(
-            "every point of register data needs its meter multiplier (none is assumed)",
-            file=file,
-            where=f"monitored.{item.name}.multipliers",
-            expected="multipliers: {" + ", ".join(f"{p}: N" for p in missing) + "}, N the CT/PT ratio or register factor (1 if the register shows the quantity itself)",
-            found=("no multiplier for " if item.multipliers else "no multipliers; none for ") + ", ".join(missing),
-        )
 
 
 def require_multipliers(item: MonitoredInput, points: list[str], file: str | None) -> None:

@@ -25,9 +25,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from jcmwb.engine.atomic import write_atomically
-from jcmwb.engine.atomic import write_atomically
 from jcmwb.engine.errors import RunError
-from jcmwb.engine.formulas import equation_latex
 from jcmwb.engine.formulas import equation_latex
 from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec, spec_files
 from jcmwb.library.paths import library_of, notebook_of, searching
