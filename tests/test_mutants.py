@@ -62,23 +62,39 @@ def test_register_span_probes_scale_with_the_total(tmp_path):
         jcmwb.calculate(period, base_dir=tmp_path)
 
 
-def test_category_totals_keep_their_months(tmp_path):
-    """monitoring._by_category: the monthly totals of each day category are keyed YYYY-MM
-    (mutants: strftime(None), "XX%Y-%mXX", "%y-%m", "%Y-%M").
+# KH_AM002, 27 February to 2 March 2021 (grid, diesel, grid, diesel), two meters, 12-hour kWh.
+# PV-1 has no value on 27 February (two intervals in a row), PV-2 none at 1 March 00:00.
+CATEGORY_DAYS = [["2021-02-27", "grid"], ["2021-02-28", "diesel"], ["2021-03-01", "grid"], ["2021-03-02", "diesel"]]
+CATEGORY_ROWS = [  # file rows 2-14
+    ["2021-02-27T00:00:00", "PV-2", 50], ["2021-02-27T12:00:00", "PV-2", 150],
+    ["2021-02-28T00:00:00", "PV-1", 150], ["2021-02-28T12:00:00", "PV-1", 250],
+    ["2021-02-28T00:00:00", "PV-2", 60], ["2021-02-28T12:00:00", "PV-2", 140],
+    ["2021-03-01T00:00:00", "PV-1", 120], ["2021-03-01T12:00:00", "PV-1", 180],
+    ["2021-03-01T12:00:00", "PV-2", 90],
+    ["2021-03-02T00:00:00", "PV-1", 50], ["2021-03-02T12:00:00", "PV-1", 350],
+    ["2021-03-02T00:00:00", "PV-2", 40], ["2021-03-02T12:00:00", "PV-2", 160],
+]  # fmt: skip
 
-    KH_AM002, 27 February to 2 March 2021, 12-hour values in kWh:
-      27 Feb grid   : 100 + 200 = 300     28 Feb diesel : 150 + 250 = 400
-      1 Mar  grid   : 120 + 180 = 300      2 Mar diesel :  50 + 350 = 400 ... per day as below
-    grid   -> 2021-02: 0.3 MWh, 2021-03: 0.3 MWh ; diesel -> 2021-02: 0.4 MWh, 2021-03: 0.4 MWh
+
+def test_category_totals_keep_their_months_rows_gaps_and_largest_value(tmp_path):
+    """monitoring._by_category and _daily: what each day category carries besides its total.
+
+    Mutants killed: the monthly keys (strftime(None), "XX%Y-%mXX", "%y-%m", "%Y-%M"), the monthly
+    sum (``-``, ``get(None)``, ``get(month, 1.0)``, dropped), the largest value (``None``,
+    ``largest or 1.0``, dropped), the gaps of the meters (``=`` for ``+=``, _ranges without the
+    step), the rows (file name ``None``, rows never concatenated), the point and description, and
+    the daily file's name in its rows.
+
+    By hand (kWh; grid days 27 Feb and 1 Mar, diesel days 28 Feb and 2 Mar):
+      grid   2021-02: PV-2 50 + 150 = 200 ; 2021-03: PV-1 120 + 180, PV-2 90 = 390 -> 0.2, 0.39 MWh
+      diesel 2021-02: 150 + 250 + 60 + 140 = 600 ; 2021-03: 50 + 350 + 40 + 160 = 600 -> 0.6, 0.6 MWh
+      rows: grid 2, 3, 8, 9, 10 -> "pv.csv rows 2-10" ; diesel 4-7, 11-14 -> "pv.csv rows 4-14"
+      largest grid value 180 kWh = 0.18 MWh ; grid gaps: PV-1 2 (27 Feb 00:00 and 12:00), PV-2 1
+      RE_p = 0.59 x 0.6 + 1.2 x 0.8 = 0.354 + 0.96 = 1.314 ; with 3 x 0.18 = 0.54 MWh filled in
+      the grid total: 1.314 + 0.54 x 0.6 = 1.638, higher: the gaps are left out.
     """
-    write_csv(
-        tmp_path / "days.csv",
-        ["date", "category"],
-        [["2021-02-27", "grid"], ["2021-02-28", "diesel"], ["2021-03-01", "grid"], ["2021-03-02", "diesel"]],
-    )
-    values = {"2021-02-27": (100, 200), "2021-02-28": (150, 250), "2021-03-01": (120, 180), "2021-03-02": (50, 350)}
-    rows = [[f"{day}T{hour}", "PV-1", v] for day, pair in values.items() for hour, v in zip(("00:00:00", "12:00:00"), pair)]
-    write_csv(tmp_path / "pv.csv", ["timestamp", "point", "value"], rows)
+    write_csv(tmp_path / "days.csv", ["date", "category"], CATEGORY_DAYS)
+    write_csv(tmp_path / "pv.csv", ["timestamp", "point", "value"], CATEGORY_ROWS)
     period = {
         "methodology": "KH_AM002",
         "project": {"id": "MUTANT-KH"},
@@ -90,6 +106,19 @@ def test_category_totals_keep_their_months(tmp_path):
     }
     result = jcmwb.calculate(period, base_dir=tmp_path)
     points = result.monitored["EG_k_p"].points
-    assert points["grid"].monthly == pytest.approx({"2021-02": 0.3, "2021-03": 0.3})
-    assert points["diesel"].monthly == pytest.approx({"2021-02": 0.4, "2021-03": 0.4})
-    assert result.values["EG_k_p"] == pytest.approx({"grid": 0.6, "diesel": 0.8})
+    grid, diesel = points["grid"], points["diesel"]
+    assert grid.monthly == pytest.approx({"2021-02": 0.2, "2021-03": 0.39})
+    assert diesel.monthly == pytest.approx({"2021-02": 0.6, "2021-03": 0.6})
+    assert result.values["EG_k_p"] == pytest.approx({"grid": 0.59, "diesel": 1.2})
+    assert (grid.rows, diesel.rows) == ("pv.csv rows 2-10", "pv.csv rows 4-14")
+    assert grid.max_value == pytest.approx(0.18) and diesel.max_value == pytest.approx(0.35)
+    assert [g.describe() for g in grid.gaps] == [
+        "PV-1: 2 missing 12-hour values from 2021-02-27 00:00 to 2021-02-27 12:00",
+        "PV-2: 1 missing 12-hour values from 2021-03-01 00:00 to 2021-03-01 00:00",
+    ]
+    assert diesel.gaps == []
+    assert (grid.point, diesel.point) == ("grid", "diesel")
+    assert grid.description.startswith("National-grid day") and diesel.description.startswith("Off-grid diesel day")
+    assert "EG_k_p at grid: 3 missing value(s) left unfilled (ER_p 1.314 without them, 1.638 with the largest observed value 0.18 filled in: the lower is kept)" in result.notes
+    days = result.monitored["D_k_p"].points
+    assert (days["grid"].rows, days["diesel"].rows) == ("days.csv rows 2-4", "days.csv rows 3-5")
