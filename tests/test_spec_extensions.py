@@ -262,3 +262,140 @@ def test_the_example_fixes_the_generated_history_ex_ante():
     fixed = load_period(folder / "EXAMPLE-ID007_2016.yaml").fixed
     for name, column in (("SG_hist_h", "steam_t"), ("EC_hist_h", "fuel_GJ"), ("H_hist_h", "hours_h")):
         assert fixed[name].values == {r["month"]: float(r[column]) for r in rows}, name
+
+
+# -- alternatives selected together (selected_with) -------------------------------------------
+# Equipment a building may not have: the reference and the project side of a type are counted or
+# left out together, by one choice of the period (JCM_VN_AM003's chillers, boilers, lighting).
+LINKED_SPEC = yaml.safe_load(
+    """
+id: XX_AM908
+title: Test methodology (equipment types)
+family: building_equipment
+sectoral_scope: 3
+country: XX
+versions:
+  - {version: "01.0", approved: 2020-01-01}
+parameters:
+  EC_c_p: {symbol: "EC_{c,p}", description: chiller electricity, unit: MWh/p, kind: monitored, index: c, options: [C]}
+  COP_PJ_c: {symbol: "COP_{PJ,c}", description: project COP, unit: "-", kind: fixed_project, index: c}
+  Cap_c: {symbol: "Cap_c", description: capacity, unit: kW, kind: fixed_project, index: c}
+  COP_RE_c:
+    symbol: "COP_{RE,c}"
+    description: reference COP
+    unit: "-"
+    kind: fixed_default
+    index: c
+    lookup_by: Cap_c
+    values: [{from: 2020-01-01, status: confirmed, source: "test table", table: [{min: 0, value: 5.0}]}]
+  EC_L_p: {symbol: "EC_{L,p}", description: lighting electricity, unit: MWh/p, kind: monitored, options: [C]}
+  EF: {symbol: EF, description: emission factor, unit: tCO2/MWh, kind: fixed_default,
+       values: [{from: 2020-01-01, value: 0.5, status: confirmed, source: "test value"}]}
+equations:
+  ER_p: {symbol: ER_p, description: reductions, formula: RE_p - PE_p, unit: tCO2/p, block: emission_reductions}
+  RE_CH_p:
+    symbol: RE_CH
+    description: chillers, reference
+    unit: tCO2/p
+    block: reference
+    alternatives:
+      installed: {description: installed, formula: "sum(EC_c_p * COP_PJ_c / COP_RE_c, c) * EF"}
+      none: {description: none, formula: "0"}
+  RE_p: {symbol: RE_p, description: reference, formula: RE_CH_p + EC_L_p * EF, unit: tCO2/p, block: reference}
+  PE_CH_p:
+    symbol: PE_CH
+    description: chillers, project
+    unit: tCO2/p
+    block: project
+    selected_with: RE_CH_p
+    alternatives:
+      installed: {description: installed, formula: "sum(EC_c_p, c) * EF"}
+      none: {description: none, formula: "0"}
+  PE_p: {symbol: PE_p, description: project, formula: PE_CH_p + EC_L_p * EF / 2, unit: tCO2/p, block: project}
+result: ER_p
+"""
+)
+
+
+def _linked(alternatives: dict | None = None, chillers: bool = True) -> dict:
+    raw: dict = {
+        "methodology": "XX_AM908",
+        "project": {"id": "TEST-LINKED"},
+        "period": {"start": "2021-01-01", "end": "2021-12-31"},
+        "monitored": {"EC_L_p": {"option": "C", "unit": "MWh", "values": {"L": 100}}},
+    }
+    if chillers:
+        raw["fixed"] = {"COP_PJ_c": {"values": {"C1": 6.0}, "source": "sheet"}, "Cap_c": {"values": {"C1": 500}, "unit": "kW", "source": "sheet"}}
+        raw["monitored"]["EC_c_p"] = {"option": "C", "unit": "MWh", "values": {"C1": 200}}
+    if alternatives is not None:
+        raw["alternatives"] = alternatives
+    return raw
+
+
+def _linked_calc(raw: dict, tmp_path: Path, spec_raw: dict | None = None) -> jcmwb.Result:
+    spec = parse_spec(copy.deepcopy(spec_raw or LINKED_SPEC), file="linked.yaml")
+    return jcmwb.calculate(parse_period(raw, spec=spec, base_dir=tmp_path))
+
+
+def test_the_period_selects_the_leader_only():
+    spec = parse_spec(copy.deepcopy(LINKED_SPEC), file="linked.yaml")
+    assert list(spec.alternatives()) == ["RE_CH_p"]
+    assert spec.equations["PE_CH_p"].selected_with == "RE_CH_p"
+
+
+def test_both_sides_count_the_equipment_by_default(tmp_path):
+    result = _linked_calc(_linked(), tmp_path)
+    # RE_CH = 200 x 6.0 / 5.0 x 0.5 = 120 ; PE_CH = 200 x 0.5 = 100 ; lighting RE 50, PE 25
+    assert (result.values["RE_CH_p"], result.values["PE_CH_p"], result.er) == (120.0, 100.0, 45.0)
+
+
+def test_none_leaves_out_both_sides_and_every_input_they_alone_use(tmp_path):
+    result = _linked_calc(_linked({"RE_CH_p": "none"}, chillers=False), tmp_path)
+    assert (result.values["RE_CH_p"], result.values["PE_CH_p"], result.er) == (0.0, 0.0, 25.0)
+    assert result.spec.equations["PE_CH_p"].alternative == "none"
+    # the capacity only looked the reference COP up: with the COP unused it is not asked for either
+    assert not {"EC_c_p", "COP_PJ_c", "COP_RE_c", "Cap_c"} & set(result.spec.parameters)
+
+
+def test_inputs_of_equipment_left_out_are_refused(tmp_path):
+    with pytest.raises(InputError, match="COP_PJ_c is not used with the alternatives selected"):
+        _linked_calc(_linked({"RE_CH_p": "none"}, chillers=True), tmp_path)
+    raw = _linked({"RE_CH_p": "none"}, chillers=False)
+    raw["fixed"] = {"Cap_c": {"values": {"C1": 500}, "unit": "kW", "source": "sheet"}}  # the lookup key alone
+    with pytest.raises(InputError, match="Cap_c is not used with the alternatives selected"):
+        _linked_calc(raw, tmp_path)
+
+
+def test_the_follower_cannot_be_selected_on_its_own(tmp_path):
+    with pytest.raises(InputError) as info:
+        _linked_calc(_linked({"RE_CH_p": "installed", "PE_CH_p": "none"}), tmp_path)
+    assert info.value.where == "alternatives.PE_CH_p"
+    assert "PE_CH_p takes the alternative selected for RE_CH_p" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        (lambda eqs: eqs["PE_CH_p"].update(selected_with="RE_p"), "equations.PE_CH_p.selected_with", "must name another equation whose alternative the period selects"),
+        (lambda eqs: eqs["PE_CH_p"].update(selected_with="PE_CH_p"), "equations.PE_CH_p.selected_with", "must name another equation whose alternative the period selects"),
+        (lambda eqs: eqs["PE_CH_p"]["alternatives"].update(other={"description": "x", "formula": "0"}), "equations.PE_CH_p.alternatives", "same alternatives, in the same order"),
+        (lambda eqs: eqs["PE_CH_p"].update(default_alternative="none"), "equations.PE_CH_p.default_alternative", "takes that one's default"),
+        (lambda eqs: eqs["PE_p"].update(selected_with="RE_CH_p"), "equations.PE_p.selected_with", "applies to equations with alternatives only"),
+    ],
+)
+def test_a_bad_selected_with_is_refused_naming_the_key(change, where, message):
+    raw = copy.deepcopy(LINKED_SPEC)
+    change(raw["equations"])
+    with pytest.raises(SpecError) as info:
+        parse_spec(raw, file="linked.yaml")
+    assert info.value.where == where
+    assert message in str(info.value)
+
+
+def test_a_chain_of_followers_is_refused():
+    raw = copy.deepcopy(LINKED_SPEC)
+    raw["equations"]["PE2_p"] = copy.deepcopy(raw["equations"]["PE_CH_p"])
+    raw["equations"]["PE2_p"]["selected_with"] = "PE_CH_p"
+    with pytest.raises(SpecError) as info:
+        parse_spec(raw, file="linked.yaml")
+    assert info.value.where == "equations.PE2_p.selected_with"

@@ -227,6 +227,8 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
         eq = full.equations.get(str(name))
         if eq is None or not eq.alternatives:
             raise c.fail(f"alternatives.{name}", "not an equation with alternatives of " + full.id, expected="one of " + (", ".join(full.alternatives()) or "none in this methodology"), found=repr(name))
+        if eq.selected_with:  # its alternative is the one selected for that equation
+            raise c.fail(f"alternatives.{name}", f"{name} takes the alternative selected for {eq.selected_with}", expected=f"alternatives.{eq.selected_with} only", found=repr(name))
         alternatives[str(name)] = c.text(choice, f"alternatives.{name}")
         if alternatives[str(name)] not in eq.alternatives:
             raise c.fail(f"alternatives.{name}", "unknown alternative", expected="one of " + ", ".join(eq.alternatives), found=repr(choice))

@@ -154,6 +154,10 @@ class Equation:
     alternatives: dict[str, Alternative] = field(default_factory=dict)
     default_alternative: str | None = None
     alternative: str | None = None
+    # Alternatives selected together (methodologies/README.md 2.4): an equation ``selected_with``
+    # another takes the alternative of the same name that the period selects for that one, so
+    # e.g. the reference and the project side of an equipment type are counted or left out together.
+    selected_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,8 +222,17 @@ class Spec:
         return [v for v in self.versions if start < v.approved <= end]
 
     def alternatives(self) -> dict[str, Equation]:
-        """The equations that have alternative formulas, by name."""
-        return {n: e for n, e in self.equations.items() if e.alternatives}
+        """The equations whose alternative a period selects, by name (not those ``selected_with`` another)."""
+        return {n: e for n, e in self.equations.items() if e.alternatives and not e.selected_with}
+
+    def _selected(self, choices: Mapping[str, str]) -> dict[str, Alternative]:
+        """The alternative in use of every equation that has alternatives: chosen, followed or default."""
+
+        def choice(name: str, eq: Equation) -> str:
+            leader = eq.selected_with or name
+            return choices.get(leader) or self.equations[leader].default_alternative or ""
+
+        return {n: e.alternatives[choice(n, e)] for n, e in self.equations.items() if e.alternatives}
 
     def inactive(self, choices: Mapping[str, str]) -> set[str]:
         """Parameters and equations used only by alternatives that ``choices`` does not select.
@@ -227,7 +240,7 @@ class Spec:
         ``choices`` maps an equation to the alternative selected (others: their default).
         A name referred to by no formula at all stays active (e.g. a total shown for reading).
         """
-        selected = {n: e.alternatives[choices.get(n) or e.default_alternative] for n, e in self.alternatives().items()}
+        selected = self._selected(choices)
 
         def active_formula(name: str) -> Formula:
             return selected[name].formula if name in selected else self.equations[name].formula
@@ -243,18 +256,21 @@ class Spec:
             inactive |= newly
             for x in newly & set(self.equations):  # what only an unused equation used is unused too
                 candidates |= {y for alt in self.equations[x].alternatives.values() for y in alt.formula.names} | self.equations[x].formula.names
+            # A default looked up by a project value (COP_RE by capacity): the capacity is unused with it.
+            candidates |= {self.parameters[x].lookup_by for x in newly & set(self.parameters) if self.parameters[x].lookup_by}
 
     def resolve(self, choices: Mapping[str, str]) -> Spec:
         """This spec with each equation's selected alternative as its formula, without what it no longer uses."""
         if not self.alternatives():
             return self
         inactive = self.inactive(choices)
+        selected = self._selected(choices)
         equations: dict[str, Equation] = {}
         for name, eq in self.equations.items():
             if name in inactive:
                 continue
             if eq.alternatives:
-                alt = eq.alternatives[choices.get(name) or eq.default_alternative]
+                alt = selected[name]
                 eq = dataclasses.replace(eq, formula=alt.formula, alternative=alt.name)
             equations[name] = eq
         parameters = {n: p for n, p in self.parameters.items() if n not in inactive}
@@ -484,7 +500,7 @@ def _equation(r: _Reader, name: str, raw: Any) -> Equation:
     where = f"equations.{name}"
     if not NAME_PATTERN.match(name):
         raise r.fail(where, "bad equation name", expected="letters, digits and _", found=repr(name))
-    r.mapping(raw, where, ("symbol", "description", "unit", "block"), ("formula", "alternatives", "default_alternative", "index", "rounding", "floor_at_zero", "fuel_type"))
+    r.mapping(raw, where, ("symbol", "description", "unit", "block"), ("formula", "alternatives", "default_alternative", "selected_with", "index", "rounding", "floor_at_zero", "fuel_type"))
     alternatives: dict[str, Alternative] = {}
     if ("formula" in raw) == ("alternatives" in raw):
         raise r.fail(where, "give either formula or alternatives", expected="formula: ... | alternatives: {name: {description: ..., formula: ...}, ...}")
@@ -498,13 +514,16 @@ def _equation(r: _Reader, name: str, raw: Any) -> Equation:
             r.mapping(araw, aw, ("description", "formula"))
             formula = Formula(r.string(araw["formula"], f"{aw}.formula"), where=f"{aw}.formula", file=r.file)
             alternatives[str(aname)] = Alternative(str(aname), r.text(araw["description"], f"{aw}.description"), formula)
+        if "selected_with" in raw and "default_alternative" in raw:
+            raise r.fail(f"{where}.default_alternative", "an equation selected_with another takes that one's default", expected="no default_alternative here")
         default = r.string(raw.get("default_alternative", next(iter(alternatives))), f"{where}.default_alternative")
         if default not in alternatives:
             raise r.fail(f"{where}.default_alternative", "unknown alternative", expected="one of " + ", ".join(alternatives), found=repr(default))
         formula = alternatives[default].formula
     else:
-        if "default_alternative" in raw:
-            raise r.fail(f"{where}.default_alternative", "default_alternative applies to equations with alternatives only")
+        for key in ("default_alternative", "selected_with"):
+            if key in raw:
+                raise r.fail(f"{where}.{key}", f"{key} applies to equations with alternatives only")
         default = None
         formula = Formula(r.string(raw["formula"], f"{where}.formula"), where=f"{where}.formula", file=r.file)
     return Equation(
@@ -520,7 +539,21 @@ def _equation(r: _Reader, name: str, raw: Any) -> Equation:
         fuel_type=r.string(raw.get("fuel_type", ""), f"{where}.fuel_type"),
         alternatives=alternatives,
         default_alternative=default,
+        selected_with=r.string(raw["selected_with"], f"{where}.selected_with") if "selected_with" in raw else None,
     )
+
+
+def _check_selected_with(r: _Reader, eq: Equation, equations: dict[str, Equation]) -> None:
+    """``selected_with`` names an equation whose alternatives the period selects, with the same names."""
+    where = f"equations.{eq.name}.selected_with"
+    leader = equations.get(str(eq.selected_with))
+    if leader is None or not leader.alternatives or leader.selected_with:
+        known = ", ".join(n for n, e in equations.items() if e.alternatives and not e.selected_with and n != eq.name) or "none in this spec"
+        raise r.fail(where, "must name another equation whose alternative the period selects", expected=f"one of: {known}", found=repr(eq.selected_with))
+    if list(eq.alternatives) != list(leader.alternatives):
+        raise r.fail(f"equations.{eq.name}.alternatives", f"an equation selected with {leader.name} has the same alternatives, in the same order", expected=", ".join(leader.alternatives), found=", ".join(eq.alternatives))
+    eq.default_alternative = leader.default_alternative
+    eq.formula = eq.alternatives[str(leader.default_alternative)].formula
 
 
 def _formulas(eq: Equation) -> list[Formula]:
@@ -651,6 +684,9 @@ def _parse(r: _Reader, raw: Any) -> Spec:
         if p.lookup_by and p.lookup_by not in failed:
             r.guard(_check_lookup, r, p, parameters)
     r.guard(_check_categories, r, parameters)
+    for eq in equations.values():
+        if eq.selected_with and eq.selected_with not in failed:
+            r.guard(_check_selected_with, r, eq, equations)
 
     result = r.guard(r.string, raw["result"], "result", default="")
     if result and result not in equations and result not in failed:
