@@ -125,7 +125,7 @@ def test_every_app_word_has_japanese_with_the_same_placeholders() -> None:
     po = _po()
     for key, english in WORDS.items():
         entry = po.get(english, context=key)
-        assert entry is not None and entry.string, f"no Japanese for the app's word {key!r} (python -m jcmwb.app.i18n --update, then translate)"
+        assert entry is not None and entry.string, f"no Japanese for the app's word {key!r} (python -m jcmwb.app.translate --update, then translate)"
         assert _fields(entry.string) == _fields(english), key
 
 
@@ -138,11 +138,11 @@ def test_every_engine_sentence_pattern_has_japanese_with_the_same_placeholders()
             missing.append(msgid)
             continue
         assert _fields(entry.string) == _fields(msgid), msgid
-    assert not missing, f"engine sentences without Japanese (python -m jcmwb.app.i18n --update, then translate in {po_path()}): {missing}"
+    assert not missing, f"engine sentences without Japanese (python -m jcmwb.app.translate --update, then translate in {po_path()}): {missing}"
 
 
 def test_the_mo_read_at_run_time_is_the_po_compiled() -> None:
-    assert po_path().with_suffix(".mo").read_bytes() == compiled(), "python -m jcmwb.app.i18n --compile"
+    assert po_path().with_suffix(".mo").read_bytes() == compiled(), "python -m jcmwb.app.translate --compile"
 
 
 def test_receipt_is_called_a_hash_record() -> None:
@@ -235,7 +235,8 @@ def test_a_japanese_chart_draws_its_glyphs_even_with_a_font_cache_older_than_the
         png: list[bytes] = []
         assert _missing_glyphs(lambda: png.append(monthly_chart(result, "EG_i_p", "ja"))) == []
         assert png[0].startswith(b"\x89PNG")
-        figure = monthly_figure(result, "EG_i_p", "ja")
+        with rc_context({"font.family": fonts.chart_families()}):
+            figure = monthly_figure(result, "EG_i_p", "ja")
         labels = [figure.axes[0].get_ylabel(), figure.axes[0].get_title()]
         assert labels[0] == "MWh／月" and "月別" in labels[1]
     finally:

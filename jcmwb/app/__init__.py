@@ -6,11 +6,14 @@ URL scheme (``jcmwb app --port N`` serves on ``http://127.0.0.1:N/``):
 - ``/?id=TH_AM001``: the form of methodology TH_AM001 (any id ``jcmwb list`` shows);
 - ``&lang=ja`` (or ``?lang=ja`` on the catalogue): start in Japanese; the page has a switch too.
 
-Modules: ``server`` (settings, the Voila subprocess), ``page`` (what the notebook shows),
+Modules: ``server`` (settings, the Voila subprocess), ``kernels`` (one kernel per page,
+freed, capped), ``page`` (what the notebook shows: the catalogue, a methodology's page),
 ``form`` and ``widgets`` (the form built from the spec), ``checks`` (messages next to
-their field), ``session`` (work folder, ``jcmwb run``), ``results``, ``labels`` (the
-app's own words in English and Japanese). This module stays light: the command line
-imports it on every call.
+their field), ``session`` (the work folder; the sheet written from the page's Result; the
+record of ``jcmwb run``), ``results``, ``labels`` (the app's own words), ``i18n`` (the
+gettext catalog: the app's words and the engine's sentences in Japanese), ``fonts`` (the
+charts' CJK font), ``markup`` (all HTML, escaped). This module stays light: the command
+line imports it on every call.
 """
 
 from __future__ import annotations

@@ -61,7 +61,8 @@ tr.jcmwb-result-row td { font-weight: 700; background: #f1f8e9; }
 details > summary { cursor: pointer; color: #1a4f9c; }
 .jcmwb-app a, .jcmwb-app a:visited { color: #1a4f9c; text-decoration: underline; cursor: pointer; }
 .jcmwb-app a:hover { color: #0d3570; }
-.jcmwb-app a.jcmwb-download::before { content: "\2193\00a0"; text-decoration: none; display: inline-block; }
+.jcmwb-app a.jcmwb-download::before { content: "↓ "; display: inline-block; margin-right: .3em; text-decoration: none; }
+.jcmwb-record-title { font-weight: 700; font-size: 1.05em; margin: 1em 0 .2em; }
 .jcmwb-warning-box { background: #fff8e1; border: 1px solid #f0b96b; padding: .4em .7em; margin: .4em 0; color: #6b3d00; }
 .jcmwb-warning-box ul { margin: .2em 0 .2em 1.2em; padding: 0; }
 .jcmwb-untranslated-mark { color: #777; font-size: .85em; }
@@ -333,8 +334,6 @@ class MethodologyPage:
             self.form.show(problems)
             self._status("fix_first", n=len(problems))
             return
-        for notice in self.form.notices():
-            self.form.slots.show(notice.key, [notice.text], level="warning")
         period_file = self.session.write_period(self.form.period_mapping())
         self._status("calculating")
         try:
@@ -356,6 +355,9 @@ class MethodologyPage:
             return
         folder = self.session.write_outputs(result)
         self.results.show(result, folder, period_file)
+        # Calculated, but with something to see in the form: eligibility left unanswered.
+        for notice in self.form.notices():
+            self.form.slots.show(notice.key, [notice.text], level="warning")
         self._status("done", seconds=time.perf_counter() - started)
 
     def make_record(self) -> None:

@@ -254,6 +254,7 @@ class AllocationRows:
     def __init__(self, texts: Texts, parties: Sequence[str], rules: Sequence[str]) -> None:
         self.texts = texts
         self.rules = tuple(rules)
+        self.made = 0
         self.rows: list[tuple[w.Text, w.Text, w.Dropdown, w.HBox]] = []
         self.list = w.VBox()
         self.add = w.Button(icon="plus", layout=w.Layout(width="auto"))
@@ -269,7 +270,8 @@ class AllocationRows:
         return [(t("rounding_remainder", lang), REMAINDER)] + [(t(f"rounding_{rule}", lang), rule) for rule in self.rules]
 
     def add_row(self, party: str = "", share: str = "", rule: str = REMAINDER) -> None:
-        n = len(self.rows) + 1
+        self.made += 1  # rows are numbered as made (a removed row's number is not reused)
+        n = self.made
         code = text_input(f"jcmwb-allocation-party-{n}", value=party, width="6em")
         percent = text_input(f"jcmwb-allocation-share-{n}", value=share, width="8em")
         rounding = w.Dropdown(layout=w.Layout(width="22em"))
