@@ -12,12 +12,16 @@ files at the same paths (a shared file system), and write the outputs there.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from jcmwb.engine.errors import InputError, JcmwbError
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -54,17 +58,17 @@ def _died(path: str, exc: BaseException) -> PeriodOutcome:
     return PeriodOutcome("error", path, f"the process running it stopped ({type(exc).__name__}: {exc})")
 
 
-def _local(files: list[str], reports: str | None, workers: int) -> Iterator[PeriodOutcome]:
+def _local(function: Callable[..., R], items: list[T], kwargs: dict[str, Any], died: Callable[[T, BaseException], R], workers: int) -> Iterator[R]:
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_one, f, reports): f for f in files}
+        futures = {pool.submit(function, item, **kwargs): item for item in items}
         for future in as_completed(futures):
             try:
                 yield future.result()
             except Exception as exc:  # the worker process itself died (killed, out of memory)
-                yield _died(futures[future], exc)
+                yield died(futures[future], exc)
 
 
-def _cluster(files: list[str], reports: str | None, scheduler: str) -> Iterator[PeriodOutcome]:
+def _cluster(function: Callable[..., R], items: list[T], kwargs: dict[str, Any], died: Callable[[T, BaseException], R], scheduler: str) -> Iterator[R]:
     try:
         from distributed import Client
         from distributed import as_completed as completed
@@ -75,23 +79,42 @@ def _cluster(files: list[str], reports: str | None, scheduler: str) -> Iterator[
     except OSError as exc:
         raise InputError("cannot reach the Dask scheduler", where="--scheduler", expected="the address of a running scheduler, e.g. tcp://10.0.0.5:8786", found=f"{scheduler} ({exc})") from exc
     try:
-        futures = client.map(run_one, files, reports=reports, pure=False)
-        paths = {future.key: f for future, f in zip(futures, files)}
+        futures = client.map(function, items, **kwargs, pure=False)
+        by_key = {future.key: item for future, item in zip(futures, items)}
         for future in completed(futures):
             try:
                 yield future.result()
             except Exception as exc:  # the worker died or lost the task
-                yield _died(paths[future.key], exc)
+                yield died(by_key[future.key], exc)
     finally:
         client.close()
+
+
+def map_completed(
+    function: Callable[..., R],
+    items: Sequence[T],
+    *,
+    died: Callable[[T, BaseException], R],
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    **kwargs: Any,
+) -> Iterator[R]:
+    """``function(item, **kwargs)`` for every item, yielding each result as it completes.
+
+    Locally in a process pool of ``jobs`` workers (default: the number of CPUs), or on the Dask
+    cluster at ``scheduler``. ``function`` never raises for a bad item (it returns that item's
+    failure); a worker that dies is ``died(item, exc)``. Used by ``jcmwb batch`` and ``jcmwb impact``.
+    """
+    items = list(items)
+    if scheduler:
+        yield from _cluster(function, items, kwargs, died, scheduler)
+    else:
+        workers = max(1, min(jobs or (os.cpu_count() or 1), len(items)))
+        yield from _local(function, items, kwargs, died, workers)
 
 
 def run_all(files: Iterable[Path | str], *, reports: str | Path | None = None, jobs: int | None = None, scheduler: str | None = None) -> Iterator[PeriodOutcome]:
     """Run every period, yielding each outcome as it completes (locally, or on ``scheduler``)."""
     paths = [str(Path(f).resolve()) if scheduler else str(f) for f in files]
     reports = str(Path(reports).resolve()) if reports is not None else None
-    if scheduler:
-        yield from _cluster(paths, reports, scheduler)
-    else:
-        workers = max(1, min(jobs or (os.cpu_count() or 1), len(paths)))
-        yield from _local(paths, reports, workers)
+    yield from map_completed(run_one, paths, died=_died, jobs=jobs, scheduler=scheduler, reports=reports)

@@ -17,11 +17,9 @@ record is touched, and everything is written into one output folder of its own
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from jcmwb.engine.errors import InputError, JcmwbError
 from jcmwb.engine.period import period_files
 from jcmwb.engine.project import PROJECT_FILE
 from jcmwb.engine.whatif import AFFECTED, ERROR, NOT_OF_RECORD, UNAFFECTED, Override, PeriodImpact, assess_period, assess_project, parse_overrides
+from jcmwb.run.batch import map_completed
 from jcmwb.run.output_folder import check_output_folder, discard, listing, publish, staging_folder
 from jcmwb.run.runner import REPORTS, display_path
 
@@ -104,45 +103,9 @@ def _died(unit: Unit, root: str, exc: BaseException) -> UnitOutcome:
     return UnitOutcome(unit, [PeriodImpact(_relative(unit.path, root), ERROR, f"the process assessing it stopped ({type(exc).__name__}: {exc})")], [unit.path])
 
 
-def _local(units: list[Unit], overrides: tuple[Override, ...], root: str, workers: int) -> Iterator[UnitOutcome]:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(assess_unit, u, overrides, root): u for u in units}
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except Exception as exc:  # the worker process itself died (killed, out of memory)
-                yield _died(futures[future], root, exc)
-
-
-def _cluster(units: list[Unit], overrides: tuple[Override, ...], root: str, scheduler: str) -> Iterator[UnitOutcome]:
-    try:
-        from distributed import Client
-        from distributed import as_completed as completed
-    except ImportError as exc:
-        raise InputError("--scheduler needs Dask distributed", where="--scheduler", expected="pip install 'jcmwb[cluster]' (distributed)", found="not installed") from exc
-    try:
-        client = Client(scheduler, timeout="30s")
-    except OSError as exc:
-        raise InputError("cannot reach the Dask scheduler", where="--scheduler", expected="the address of a running scheduler, e.g. tcp://10.0.0.5:8786", found=f"{scheduler} ({exc})") from exc
-    try:
-        futures = client.map(assess_unit, units, overrides=overrides, root=root, pure=False)
-        by_key = {future.key: u for future, u in zip(futures, units)}
-        for future in completed(futures):
-            try:
-                yield future.result()
-            except Exception as exc:  # the worker died or lost the task
-                yield _died(by_key[future.key], root, exc)
-    finally:
-        client.close()
-
-
 def assess_all(units: Sequence[Unit], overrides: tuple[Override, ...], root: str, *, jobs: int | None = None, scheduler: str | None = None) -> Iterator[UnitOutcome]:
-    """Every unit, yielding each outcome as it completes (locally, or on ``scheduler``)."""
-    if scheduler:
-        yield from _cluster(list(units), overrides, root, scheduler)
-    else:
-        workers = max(1, min(jobs or (os.cpu_count() or 1), len(units)))
-        yield from _local(list(units), overrides, root, workers)
+    """Every unit, yielding each outcome as it completes (locally, or on ``scheduler``: jcmwb batch's executor)."""
+    return map_completed(assess_unit, units, died=lambda unit, exc: _died(unit, root, exc), jobs=jobs, scheduler=scheduler, overrides=overrides, root=root)
 
 
 def run_impact(
