@@ -87,7 +87,9 @@ def function_of(name: str) -> str:
 
 
 def mutated_lines(diff: str) -> list[str]:
-    return [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    """The mutated line(s) as they read after the mutation; a deleted line as 'deleted: LINE'."""
+    added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    return added or [f"deleted: {line[1:].strip()}" for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
 
 
 def explained(function: str, lines: list[str], doc: str) -> bool:

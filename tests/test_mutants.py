@@ -122,6 +122,7 @@ def test_category_totals_keep_their_months_rows_gaps_and_largest_value(tmp_path)
     assert "EG_k_p at grid: 3 missing value(s) left unfilled (ER_p 1.314 without them, 1.638 with the largest observed value 0.18 filled in: the lower is kept)" in result.notes
     days = result.monitored["D_k_p"].points
     assert (days["grid"].rows, days["diesel"].rows) == ("days.csv rows 2-4", "days.csv rows 3-5")
+    assert (days["grid"].point, days["diesel"].point) == ("grid", "diesel")
 
 
 def _daily_period(tmp_path: Path, rows: list[list[str]]) -> dict:
@@ -144,11 +145,12 @@ def _daily_period(tmp_path: Path, rows: list[list[str]]) -> dict:
         ([["2021/03/01", "grid"], ["2021-03-02", "grid"]], "row 2, column date: not a date; expected YYYY-MM-DD, found '2021/03/01'"),
         ([["2021-03-01", "grid"], ["2021-03-02", "grid"], ["2021-03-01", "diesel"]], "row 4: duplicate day; expected one category per day, found 2021-03-01 again (first at row 2)"),
         ([["2021-03-01", "grid"], ["2021-03-02", "island"]], "row 3, column category: unknown day category; expected one of grid, diesel, found 'island'"),
+        ([["2021-03-01", "grid"], ["2021-03-03", "grid"]], "column date: day without a category; expected one row per day from 2021-03-01 to 2021-03-02, found 1 day(s) missing, the first 2021-03-02"),
     ],
-    ids=["slash_date", "duplicate_day", "unknown_category"],
+    ids=["slash_date", "duplicate_day", "unknown_category", "missing_day"],
 )
 def test_daily_file_errors_name_file_row_expected_and_found(tmp_path, rows, line):
-    """monitoring._daily: its three refusals, each one line naming the file and row, what was
+    """monitoring._daily: its four refusals, each one line naming the file and row, what was
     expected and what was found (mutants: the file, where, expected or found dropped or changed,
     the date format left to pandas). No bad-input fixture had daily data before."""
     with pytest.raises(DataError) as info:
