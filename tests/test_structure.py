@@ -2,7 +2,8 @@
 
 Some approved methodologies are known only by their title, which matches a family the library
 already has (TH_AM003 and CR_AM002: centrifugal chillers; TH_AM011: the MM_AM002 refrigerators;
-TH_AM015: the SA_AM001 electrolyzer; CR_AM001 and CL_AM001: solar PV). Their specs carry
+TH_AM015: the SA_AM001 electrolyzer; CR_AM001 and CL_AM001: solar PV; TH_AM013: chillers; TH_AM014:
+refrigerators; CR_AM003: the heat pumps of TH_AM008). Their specs carry
 ``structure: {status: inferred, source: ...}`` so that listings and outputs can say so.
 """
 
@@ -18,8 +19,8 @@ from jcmwb.engine.errors import SpecError
 from jcmwb.engine.spec import catalogue, load_spec, parse_spec
 
 MINIMAL = yaml.safe_load((SPECS / "minimal.yaml").read_text(encoding="utf-8"))
-INFERRED = {"TH_AM003", "CR_AM002", "TH_AM011", "TH_AM015", "CR_AM001", "CL_AM001"}
-OFFICIAL = {"KE_AM002", "MN_AM003", "VN_AM007", "ID_AM020", "ID_AM004", "ID_AM003"}
+INFERRED = {"TH_AM003", "CR_AM002", "TH_AM011", "TH_AM015", "CR_AM001", "CL_AM001", "CR_AM003", "TH_AM013", "TH_AM014"}
+OFFICIAL = {"KE_AM002", "MN_AM003", "VN_AM007", "ID_AM020", "ID_AM004", "ID_AM003", "TH_AM008", "ID_AM010", "ID_AM007", "ID_AM009", "VN_AM003"}
 
 
 def _spec(structure=None):
