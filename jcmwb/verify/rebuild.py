@@ -101,6 +101,17 @@ def mapping(sheet: ReportedSheet, spec: Spec, findings: list[Finding], choices: 
                 entry.setdefault("values", {})[row.member or ""] = value
             else:
                 entry["value"] = value
+        elif param.kind == "fixed_default" and param.project_value and row.status.strip().startswith("project-specific value"):
+            # The project's own value in place of the default (e.g. its supplier's NCV): a value,
+            # not an option, as in the period file the sheet was written from.
+            value = number(row.value.value)
+            if value is None:
+                raise SheetError("fixed value is not a number", file=str(sheet.path), where=row.value.ref, expected="a number", found=repr(row.value.value))
+            entry = fixed.setdefault(name, {"unit": strip_period(param.unit), "source": row.source or "as reported in the sheet"})
+            if param.index:
+                entry.setdefault("values", {})[row.member or ""] = value
+            else:
+                entry["value"] = value
         elif param.kind == "fixed_default" and name not in fixed:
             option = next((o for o in param.choices if f"option: {o}" in row.status or row.status.strip() == o or row.source.strip() == o), None)
             if option is None and len(param.choices) > 1:
@@ -138,8 +149,11 @@ def choice_by_value(param: Any, value: float | None, start: str) -> str | None:
 
 
 def alternative_sets(spec: Spec) -> list[dict[str, str]]:
-    """Every combination of the equations' alternatives (``[{}]`` when there are none)."""
-    equations = {n: list(e.alternatives) for n, e in spec.equations.items() if e.alternatives}
+    """Every combination of the alternatives a period selects (``[{}]`` when there are none).
+
+    Only the equations the period names: one ``selected_with`` another follows that one's choice.
+    """
+    equations = {n: list(e.alternatives) for n, e in spec.alternatives().items()}
     if not equations:
         return [{}]
     order = list(equations)
