@@ -168,7 +168,7 @@ class AppPage:
         self.page.locator(".jcmwb-status-done, .jcmwb-status-fix_first, .jcmwb-status-failed").first.wait_for(timeout=CALC_TIMEOUT)
         return "results" if self.page.locator(".jcmwb-status-done").count() else "problems"
 
-    def allocation(self, allocation: dict[str, Any]) -> None:
+    def allocation(self, allocation: dict[str, Any], lang: str = "en") -> None:
         """Type the Credit Allocation split, a row per party (the form starts with JP and the partner country)."""
         from jcmwb.app.labels import t
 
@@ -181,7 +181,7 @@ class AppPage:
             self.text(f"jcmwb-allocation-party-{n}", str(party))
             self.text(f"jcmwb-allocation-share-{n}", str(allocation[party]).removesuffix("%"))
             rule = rounding.get(party)
-            self.page.locator(f".jcmwb-allocation-rounding-{n} select").select_option(label=t(f"rounding_{rule}" if rule else "rounding_remainder"))
+            self.page.locator(f".jcmwb-allocation-rounding-{n} select").select_option(label=t(f"rounding_{rule}" if rule else "rounding_remainder", lang))
 
     def make_record(self) -> None:
         """Press "Make the record" (jcmwb run on the page's inputs); wait for its files or its message."""
@@ -229,7 +229,7 @@ def fill_from_period(app: AppPage, period: dict[str, Any], data_dir: Path, lang:
     if period.get("participants"):
         app.text("jcmwb-participants", period["participants"])
     if period.get("allocation"):
-        app.allocation(period["allocation"])
+        app.allocation(period["allocation"], lang)
     app.date("jcmwb-period-start", str(period["period"]["start"]))
     app.date("jcmwb-period-end", str(period["period"]["end"]))
     for name, item in period["monitored"].items():

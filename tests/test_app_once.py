@@ -109,3 +109,34 @@ def test_a_calculation_over_the_time_limit_is_stopped(tmp_path: Path, monkeypatc
     assert time.monotonic() - started < 10
     assert "longer than 1 s" in page.form.slots.widgets[""].value
     assert "jcmwb-status-failed" in page.status.value
+
+
+@pytest.mark.slow
+def test_one_calculation_per_calculate_in_the_served_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same count through ``jcmwb app``: the server and its kernels inherit the hook."""
+    from app_driver import AppPage, app_server, chromium, chromium_present
+
+    if not chromium_present():
+        pytest.skip("chromium is not installed (make test-tools installs it)")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(COUNTER)
+    log = tmp_path / "calculations.log"
+    log.write_text("")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(hook), str(ROOT)]))
+    monkeypatch.setenv("JCMWB_TEST_CALCULATIONS", str(log))
+    data = tmp_path / "january.csv"
+    data.write_text("timestamp,point,value,unit\n" + "".join(f"2021-01-{d:02d}T{h:02d}:00:00,PV-1,1.0,kWh\n" for d in range(1, 32) for h in range(24)), encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    with app_server(work) as server, chromium() as browser:
+        app = AppPage(browser.new_page(viewport={"width": 1280, "height": 1000}), server.url)
+        app.open("TH_AM001")
+        app.text("jcmwb-project-id", "ONCE")
+        app.date("jcmwb-period-start", "2021-01-01")
+        app.date("jcmwb-period-end", "2021-01-31")
+        app.upload("EG_i_p", data)
+        assert app.calculate() == "results", app.messages()
+        assert calls(log) == 1
+        assert app.calculate() == "results"
+        assert calls(log) == 2  # once per press
