@@ -156,3 +156,12 @@ def test_daily_file_errors_name_file_row_expected_and_found(tmp_path, rows, line
     with pytest.raises(DataError) as info:
         jcmwb.calculate(_daily_period(tmp_path, rows), base_dir=tmp_path)
     assert info.value.line() == f"{tmp_path / 'days.csv'}: {line}"
+
+
+def test_a_day_category_without_days_has_no_day_list(tmp_path):
+    """monitoring._daily: the MRS comment listing a category's days is empty for a category
+    without a day (mutant: ``if len(mine) or True``, which writes "diesel days: ")."""
+    result = jcmwb.calculate(_daily_period(tmp_path, [["2021-03-01", "grid"], ["2021-03-02", "grid"]]), base_dir=tmp_path)
+    days = result.monitored["D_k_p"].points
+    assert (days["grid"].detail, days["diesel"].detail) == ("grid days: 2021-03-01 to 2021-03-02", "")
+    assert result.values["D_k_p"] == {"grid": 2, "diesel": 0}
