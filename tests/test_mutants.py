@@ -165,3 +165,45 @@ def test_a_day_category_without_days_has_no_day_list(tmp_path):
     days = result.monitored["D_k_p"].points
     assert (days["grid"].detail, days["diesel"].detail) == ("grid days: 2021-03-01 to 2021-03-02", "")
     assert result.values["D_k_p"] == {"grid": 2, "diesel": 0}
+
+
+def _register_period(tmp_path: Path, rows: list[list], unit: str | None = None) -> dict:
+    write_csv(tmp_path / "register.csv", ["timestamp", "point", "reading", "unit"], rows)
+    item = {"option": "C", "data": "register.csv", "format": "register", "multipliers": {"MAIN": 1}}
+    if unit:
+        item["unit"] = unit
+    return {"methodology": "TH_AM001", "project": {"id": "MUTANT-TH"}, "period": {"start": "2021-06-01", "end": "2021-06-30"}, "monitored": {"EG_i_p": item}}
+
+
+@pytest.mark.parametrize(
+    ("rows", "unit", "line"),
+    [
+        ([["2021-06-01T00:00:00", "MAIN", 1, "MWh"], ["first of July", "MAIN", 2, "MWh"]], None, "row 3, column timestamp: not a timestamp; expected YYYY-MM-DD HH:MM (local time), found 'first of July'"),
+        (
+            [["2021-06-01T00:00:00", "MAIN", 1, "MWh"], ["2021-07-01T00:00:00", "MAIN", 2, "MWh"], ["2021-06-01T00:00:00", "MAIN", 1, "MWh"]],
+            None,
+            "row 4: duplicate value; expected one value per point and time, found timestamp 2021-06-01 00:00:00, point MAIN again (first at row 2)",
+        ),
+        ([["2021-06-01T00:00:00", "MAIN", 1, "MWh"], ["2021-07-01T00:00:00", "MAIN", 2, "MWh"]], "kWh", "row 2, column unit: unit in the file differs from the unit in the monitoring-period file; expected kWh, found 'MWh'"),
+    ],
+    ids=["not_a_timestamp", "duplicate_reading", "unit_differs"],
+)
+def test_register_file_errors_name_file_row_expected_and_found(tmp_path, rows, unit, line):
+    """monitoring._register: refusals of register data, each one line naming the file and row
+    (mutants: the file dropped from the timestamp, duplicate and unit checks, the duplicate
+    check given no keys). The bad-input fixtures had these for interval data only."""
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(_register_period(tmp_path, rows, unit), base_dir=tmp_path)
+    assert info.value.line() == f"{tmp_path / 'register.csv'}: {line}"
+
+
+def test_register_rows_and_day_category_interval_label():
+    """The source rows a register total names (mutant: the file name None), and the "day" label
+    of daily category data the MRS shows as its frequency (mutants: None, dropped, changed).
+    tests/cases/TH_AM001/boundary_register_exact.yaml: the readings inside are file rows 4-6."""
+    from test_cases import CASES, run
+
+    _, result = run(CASES / "TH_AM001" / "boundary_register_exact.yaml")
+    assert result.monitored["EG_i_p"].points["MAIN"].rows == "boundary-register-exact.csv rows 4-6"
+    _, result = run(CASES / "KH_AM002" / "boundary_daily.yaml")
+    assert result.monitored["D_k_p"].interval == "day"
