@@ -207,3 +207,56 @@ def test_register_rows_and_day_category_interval_label():
     assert result.monitored["EG_i_p"].points["MAIN"].rows == "boundary-register-exact.csv rows 4-6"
     _, result = run(CASES / "KH_AM002" / "boundary_daily.yaml")
     assert result.monitored["D_k_p"].interval == "day"
+
+
+def test_register_steps_of_zero_or_below_one_unit_are_not_decreases(tmp_path):
+    """monitoring._register: only a reading lower than the previous one is refused (mutants:
+    ``steps <= 0``, ``steps < 1``). An idle meter repeats its reading; a small load moves it by
+    less than one unit. Readings 100, 100, 100.5, 150 MWh: EG = 150 - 100 = 50 MWh,
+    RE_p = 50 x 0.4 = 20 tCO2."""
+    rows = [["2021-06-01T00:00:00", "MAIN", 100, "MWh"], ["2021-06-10T00:00:00", "MAIN", 100, "MWh"], ["2021-06-20T00:00:00", "MAIN", 100.5, "MWh"], ["2021-07-01T00:00:00", "MAIN", 150, "MWh"]]
+    result = jcmwb.calculate(_register_period(tmp_path, rows), base_dir=tmp_path)
+    assert result.values["EG_i_p"] == {"MAIN": 50} and result.values["RE_p"] == pytest.approx(20)
+
+
+def test_register_plausibility_bound_applies_after_the_multiplier(tmp_path):
+    """monitoring._register: a reading is checked for plausibility times its multiplier
+    (mutant: divided by it). 2,000,000 MWh x 1000 = 2e9 MWh is above the 1e9 MWh bound."""
+    period = _register_period(tmp_path, [["2021-06-01T00:00:00", "MAIN", 1000, "MWh"], ["2021-07-01T00:00:00", "MAIN", 2000000, "MWh"]])
+    period["monitored"]["EG_i_p"]["multipliers"] = {"MAIN": 1000}
+    with pytest.raises(DataError, match="row 3, column reading: implausibly large value"):
+        jcmwb.calculate(period, base_dir=tmp_path)
+
+
+def test_a_declared_register_point_without_readings_is_refused(tmp_path):
+    """monitoring._register: the points declared in the period file are read, not only those in
+    the file (mutant: ``item.points and False``), and the refusal says what was expected."""
+    period = _register_period(tmp_path, [["2021-06-01T00:00:00", "MAIN", 1000, "MWh"], ["2021-07-01T00:00:00", "MAIN", 1100, "MWh"]])
+    period["monitored"]["EG_i_p"].update(points={"MAIN": "main meter", "SPARE": "spare meter"}, multipliers={"MAIN": 1, "SPARE": 1})
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.line() == (
+        f"{tmp_path / 'register.csv'}: point SPARE: fewer than two register readings inside the period; "
+        "expected a reading at or near the start and the end of the period, found 0 reading(s)"
+    )
+
+
+def test_a_consumption_register_span_asks_for_the_missing_readings(tmp_path):
+    """corrections on register data (mutants of monitoring._register: the format or the file of
+    the data dropped): a consumption register whose first reading is after the start cannot be
+    left out conservatively when more consumption lowers ER_p (a COP of 5.2, below the reference
+    5.69: RE_p grows by EC x 5.2 / 5.69 x 0.8, PE_p by EC x 0.8), and the error names the file and
+    what is needed."""
+    write_csv(tmp_path / "ec.csv", ["timestamp", "point", "reading", "unit"], [["2021-01-15T00:00:00", "C1", 100, "MWh"], ["2021-04-01T00:00:00", "C1", 400, "MWh"]])
+    period = {
+        "methodology": "ID_AM002",
+        "project": {"id": "MUTANT-ID"},
+        "period": {"start": "2021-01-01", "end": "2021-03-31"},
+        "fixed": {"COP_PJ_i": {"values": {"C1": 5.2}, "source": "sheet"}, "Cap_PJ_i": {"values": {"C1": 450}, "unit": "USRt", "source": "sheet"}},
+        "monitored": {"EC_PJ_i_p": {"option": "C", "data": "ec.csv", "format": "register", "multipliers": {"C1": 1}}},
+    }
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    line = info.value.line()
+    assert line.startswith(f"{tmp_path / 'ec.csv'}: point C1: EC_PJ_i_p at C1 has missing data and more EC_PJ_i_p lowers ER_p")
+    assert "; expected readings covering the whole period (a reading at its start and at its end), found " in line
