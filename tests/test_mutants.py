@@ -185,8 +185,14 @@ def _register_period(tmp_path: Path, rows: list[list], unit: str | None = None) 
             "row 4: duplicate value; expected one value per point and time, found timestamp 2021-06-01 00:00:00, point MAIN again (first at row 2)",
         ),
         ([["2021-06-01T00:00:00", "MAIN", 1, "MWh"], ["2021-07-01T00:00:00", "MAIN", 2, "MWh"]], "kWh", "row 2, column unit: unit in the file differs from the unit in the monitoring-period file; expected kWh, found 'MWh'"),
+        # the first decrease is named, not an earlier equal reading (mutant: ``<= 0`` in its search)
+        (
+            [["2021-06-01T00:00:00", "MAIN", 100, "MWh"], ["2021-06-10T00:00:00", "MAIN", 100, "MWh"], ["2021-06-20T00:00:00", "MAIN", 90, "MWh"]],
+            None,
+            "row 4, column reading: register reading decreases (meter replaced or rolled over?); expected readings that never decrease, found 90, below 100 at row 3",
+        ),
     ],
-    ids=["not_a_timestamp", "duplicate_reading", "unit_differs"],
+    ids=["not_a_timestamp", "duplicate_reading", "unit_differs", "first_decrease"],
 )
 def test_register_file_errors_name_file_row_expected_and_found(tmp_path, rows, unit, line):
     """monitoring._register: refusals of register data, each one line naming the file and row
