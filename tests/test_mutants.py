@@ -266,3 +266,33 @@ def test_a_consumption_register_span_asks_for_the_missing_readings(tmp_path):
     line = info.value.line()
     assert line.startswith(f"{tmp_path / 'ec.csv'}: point C1: EC_PJ_i_p at C1 has missing data and more EC_PJ_i_p lowers ER_p")
     assert "; expected readings covering the whole period (a reading at its start and at its end), found " in line
+
+
+@pytest.mark.parametrize(
+    ("credits", "raw", "parts"),
+    [
+        # 101 x 50 % = 50.5: nearest gives 51 (mutants: the "nearest" test negated or misspelt)
+        (101, {"JP": "50%", "TH": "50%", "rounding": {"JP": "nearest"}}, {"JP": 51, "TH": 50}),
+        # 10 x 95 % = 9.5 up = 10: the remainder gets exactly 0, which is allowed (mutants: < 1, <= 0)
+        (10, {"JP": "95%", "TH": "5%", "rounding": {"JP": "up"}}, {"JP": 10, "TH": 0}),
+        # the remainder listed first: the parties after it are still rounded (mutant: break)
+        (101, {"TH": "50%", "JP": "50%", "rounding": {"JP": "up"}}, {"TH": 50, "JP": 51}),
+    ],
+    ids=["nearest_half", "remainder_zero", "remainder_first"],
+)
+def test_allocation_edges(credits, raw, parts):
+    """issuance.allocate at its edges; parts by hand in the comments."""
+    from jcmwb.engine.issuance import allocate, parse_allocation
+
+    assert allocate(credits, parse_allocation(raw)) == parts
+
+
+def test_allocation_rounded_beyond_the_credits_is_one_clear_error():
+    """3 credits, JP 50 % up = 2, KR 50 % up = 2, TH 0 % takes the rest: 3 - 4 = -1 (mutants:
+    the message, where or found dropped)."""
+    from jcmwb.engine.errors import InputError
+    from jcmwb.engine.issuance import allocate, parse_allocation
+
+    with pytest.raises(InputError) as info:
+        allocate(3, parse_allocation({"JP": "50%", "KR": "50%", "TH": "0%", "rounding": {"JP": "up", "KR": "up"}}))
+    assert info.value.line() == "allocation: the rounded shares exceed the credits, found {'JP': 2, 'KR': 2, 'TH': -1}"
