@@ -210,7 +210,18 @@ def test_register_rows_and_day_category_interval_label():
     from test_cases import CASES, run
 
     _, result = run(CASES / "TH_AM001" / "boundary_register_exact.yaml")
-    assert result.monitored["EG_i_p"].points["MAIN"].rows == "boundary-register-exact.csv rows 4-6"
+    main = result.monitored["EG_i_p"].points["MAIN"]
+    assert main.rows == "boundary-register-exact.csv rows 4-6"
+    # readings outside: 2 before (rows 2, 3) and 2 after (rows 7, 8), shown in the MRS comments
+    # (mutants: None, ``|`` for ``&``, ``!=`` for ``==``, ``inside`` for ``~inside``)
+    assert main.excluded == 4
+    assert (main.point, main.description) == ("MAIN", "MAIN")  # no points declared: the id describes it
+    # the straddling register's uncovered spans, each named with its point (mutants: point None)
+    _, result = run(CASES / "TH_AM001" / "boundary_register_straddle.yaml")
+    assert [g.describe() for g in result.monitored["EG_i_p"].gaps] == [
+        "MAIN: 1 missing register span values from 2021-06-01 00:00 to 2021-06-03 00:00",
+        "MAIN: 1 missing register span values from 2021-06-28 00:00 to 2021-07-01 00:00",
+    ]
     _, result = run(CASES / "KH_AM002" / "boundary_daily.yaml")
     assert result.monitored["D_k_p"].interval == "day"
 
