@@ -624,6 +624,13 @@ def _category_texts(param: Parameter, period: MonitoringPeriod) -> dict[str, str
     return {name: str(text) for name, text in owner.categories.items()}
 
 
+def _day_category(stamps: np.ndarray, categories: dict[dt.date, str]) -> np.ndarray:
+    """The category of the day each timestamp falls on (None for a day without one), looked up once per day."""
+    days, inverse = np.unique(stamps.astype("datetime64[D]"), return_inverse=True)
+    named = np.array([categories.get(day) for day in days.astype(object)] + [None], dtype=object)[:-1]  # the None keeps it 1-D
+    return named[inverse.reshape(-1)]
+
+
 def _by_category(
     per_point: dict[str, tuple[pd.DataFrame, pd.DatetimeIndex]],
     categories: dict[dt.date, str],
@@ -636,7 +643,7 @@ def _by_category(
     out: dict[str, PointData] = {}
     tagged = {}
     for point, (kept, missing) in per_point.items():
-        tagged[point] = (kept.assign(cat=kept["ts"].dt.date.map(categories)), missing, pd.Index(missing.date).map(categories))
+        tagged[point] = (kept.assign(cat=_day_category(kept["ts"].to_numpy(), categories)), missing, _day_category(missing.to_numpy(), categories))
     for cat, text in texts.items():
         total, parts, monthly, rows, gaps, count, largest = 0.0, {}, {}, [], [], 0, None
         for point, (kept, missing, missing_cats) in tagged.items():
