@@ -307,3 +307,41 @@ def test_allocation_rounded_beyond_the_credits_is_one_clear_error():
     with pytest.raises(InputError) as info:
         allocate(3, parse_allocation({"JP": "50%", "KR": "50%", "TH": "0%", "rounding": {"JP": "up", "KR": "up"}}))
     assert info.value.line() == "allocation: the rounded shares exceed the credits, found {'JP': 2, 'KR': 2, 'TH': -1}"
+
+
+def _monthly_period(tmp_path: Path, start: str, end: str, months: list[str]) -> dict:
+    write_csv(tmp_path / "m.csv", ["month", "point", "value", "unit"], [[m, "PV-1", 100 + 10 * n, "MWh"] for n, m in enumerate(months)])
+    return {
+        "methodology": "TH_AM001",
+        "project": {"id": "MUTANT-TH"},
+        "period": {"start": start, "end": end},
+        "monitored": {"EG_i_p": {"option": "B", "data": "m.csv", "format": "monthly"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months", "line"),
+    [
+        # March ends on the period's first day: partly inside (mutant: month_end > start drops it silently)
+        ("2021-03-31", "2021-05-31", ["2021-03", "2021-04", "2021-05"], "row 2, column month: month only partly inside the monitoring period; expected whole months between 2021-03-31 and 2021-05-31 (or interval data), found 2021-03"),
+        # June starts on the period's last day: partly inside (mutant: m < end drops it silently)
+        ("2021-04-01", "2021-06-01", ["2021-04", "2021-05", "2021-06"], "row 4, column month: month only partly inside the monitoring period; expected whole months between 2021-04-01 and 2021-06-01 (or interval data), found 2021-06"),
+    ],
+    ids=["month_ending_on_the_start", "month_starting_on_the_end"],
+)
+def test_a_month_touching_the_period_by_one_day_is_refused(tmp_path, start, end, months, line):
+    """monitoring._monthly: a month that shares only one day with the period is partly inside."""
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(_monthly_period(tmp_path, start, end, months), base_dir=tmp_path)
+    assert info.value.line() == f"{tmp_path / 'm.csv'}: {line}"
+
+
+def test_a_missing_month_is_a_gap_of_that_month(tmp_path):
+    """monitoring._monthly: April and June of April-June given (100, 110 MWh): May is one gap
+    from 1 to 31 May; the total is 210 MWh, the largest month 110 MWh, rows 2-3 (mutants: the
+    gap's point, count or end, the point's rows, description or largest value)."""
+    result = jcmwb.calculate(_monthly_period(tmp_path, "2021-04-01", "2021-06-30", ["2021-04", "2021-06"]), base_dir=tmp_path)
+    pv = result.monitored["EG_i_p"].points["PV-1"]
+    assert [g.describe() for g in pv.gaps] == ["PV-1: 1 missing month values from 2021-05-01 00:00 to 2021-05-31 00:00"]
+    assert (pv.total, pv.max_value, pv.rows, pv.point, pv.description) == (210, 110, "m.csv rows 2-3", "PV-1", "PV-1")
+    assert pv.monthly == {"2021-04": 100, "2021-06": 110}
