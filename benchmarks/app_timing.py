@@ -6,9 +6,11 @@ on a free port and drives it in headless Chromium, as the browser tests do, thre
 - opening the page of the methodology until the form can be used (the Calculate button,
   the last widget of the page, is on screen): a kernel starts and builds the form;
 - uploading the example's 15-minute CSV (2.4 MB) until the page says it arrived;
-- pressing Calculate until the results are on screen: the check in the kernel (the engine
-  reads and validates the year), then ``jcmwb run`` (papermill executes the methodology
-  notebook; MRS.xlsx, report.html and receipt.json are written), then the results are drawn.
+- pressing Calculate until the results are on screen: whatever the app does for it at the
+  time of measuring (see jcmwb/app/session.py), then the drawing of the results.
+
+``make bench FIGURES=app`` (benchmarks/bench.py) runs the same measurement, 5 times, beside
+the other figures of issue 11 (benchmarks/RESULTS.md).
 
 Writes ``benchmarks/app_timing.md`` with the median, minimum and maximum of each.
 """
@@ -72,10 +74,9 @@ def report(times: dict[str, list[float]]) -> str:
             "|---|---|---|---|",
             *rows,
             "",
-            "Opening the page starts a kernel and builds the form from the spec. Calculate checks the",
-            "inputs with the engine in the page's kernel (about 1 s for the year), then runs `jcmwb run`",
-            "(a papermill execution of the methodology notebook, which writes MRS.xlsx, report.html and",
-            "receipt.json), then draws the results and the monthly chart.",
+            "Opening the page starts a kernel and builds the form from the spec. What Calculate does is",
+            "the app's own (jcmwb/app/session.py at the time of measuring); benchmarks/RESULTS.md has",
+            "these figures beside the rest of issue 11's table.",
             "",
         ]
     )
