@@ -95,6 +95,7 @@ def mutated_lines(diff: str) -> list[str]:
 def explained(function: str, lines: list[str], doc: str) -> bool:
     """docs/mutation.md has a table row naming the function and the mutated line (in backticks)."""
     for row in doc.splitlines():
+        row = row.replace("\\|", "|")  # a | inside code is escaped in a Markdown table
         if row.startswith("|") and f"`{function}`" in row and all(f"`{line}`" in row for line in lines):
             return True
     return False
