@@ -119,6 +119,38 @@ def test_python_calls_do_not_grow_with_the_rows(tmp_path):
     assert (many - few) / added_rows < 0.25, f"{(many - few) / added_rows:.2f} Python calls per added row ({few} -> {many})"
 
 
+def _calls_for_period(tmp_path: Path, end: str) -> int:
+    """Python calls to read 3 points of one 1-minute value each, over a period ending ``end``."""
+    path = tmp_path / "sparse.csv"
+    path.write_text(_csv([(f"2021-01-01 00:0{p}", f"M{p}", "1.5", "kWh") for p in range(3)]), encoding="utf-8")
+    raw = with_data(th_period(start="2021-01-01", end=end), "EG_i_p", path.name, unit="kWh", interval="1min")
+    period = parse_period(raw, base_dir=tmp_path)
+    item, param = period.monitored["EG_i_p"], period.spec.parameters["EG_i_p"]
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        data = read_monitored(item, param, period)
+    finally:
+        sys.setprofile(None)
+    minutes = ((pd.Timestamp(end) - pd.Timestamp("2021-01-01")).days + 1) * 1440
+    assert [p.missing for p in data.points.values()] == [minutes - 1] * 3  # all but the one value
+    return calls
+
+
+def test_python_calls_do_not_grow_with_the_missing_intervals(tmp_path):
+    """Sparse data: a month instead of a day adds 43,200 missing minutes to each point. The gaps
+    are found from the slots the rows fill; before, every missing interval of every point was
+    a step of a Python loop (50 points with one value each over a 1-minute year took a minute)."""
+    day, month = _calls_for_period(tmp_path, "2021-01-01"), _calls_for_period(tmp_path, "2021-01-31")
+    assert month - day < 5_000, f"{month - day} more Python calls for 129,600 more missing intervals"
+
+
 # -- the typed read equals the text read -----------------------------------------------------------------
 TRICKY = {
     "white space around cells": "timestamp , point , value , unit\n2021-01-01 00:00 , PV-1 ,  5.5 , kWh \n2021-01-01 01:00,PV-1 ,7,kWh\n",

@@ -546,10 +546,11 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
         code = index.get(point)
         lo, hi = (int(bounds[code]), int(bounds[code + 1])) if code is not None else (0, 0)
         mine_v = v[lo:hi].copy()  # a fresh array, as a boolean selection gives: the same sum
-        present = np.zeros(len(expected), dtype=bool)
-        present[slots[lo:hi]] = True
-        missing = expected[~present]
-        gaps = [Gap(point, s.to_pydatetime(), e.to_pydatetime(), n, label) for s, e, n in _ranges(missing, step)]
+        # The gaps are the holes between the point's slots in time order: work in its rows and
+        # gaps, not in the length of the period times the points.
+        edges = np.concatenate(([-1], np.sort(slots[lo:hi]), [len(expected)]))
+        holes = np.flatnonzero(np.diff(edges) > 1)
+        gaps = [Gap(point, expected[edges[h] + 1].to_pydatetime(), expected[edges[h + 1] - 1].to_pydatetime(), int(edges[h + 1] - edges[h] - 1), label) for h in holes]
         points[point] = PointData(
             point=point,
             description=item.points.get(point, point),
@@ -563,7 +564,9 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
             max_value=float(mine_v.max()) if hi > lo else None,
         )
         if categories is not None:
-            per_point[point] = (pd.DataFrame({"ts": ts[lo:hi], "v": mine_v, "row": rows[lo:hi]}), missing)
+            present = np.zeros(len(expected), dtype=bool)
+            present[slots[lo:hi]] = True
+            per_point[point] = (pd.DataFrame({"ts": ts[lo:hi], "v": mine_v, "row": rows[lo:hi]}), expected[~present])
     data = MonitoredData(item.name, param.unit, item.option, item.format, file, points, interval=label)
     outside = int((~inside).sum())
     if outside:
