@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from _common import EXAMPLES, PVSystem, Site, fmt, pv_ac_power, weather, write_csv
+from _common import EXAMPLES, PVSystem, Site, daily_kwh_rows, daily_pv_kwh, weather, write_csv
 
 SEED = 20200001
 START, END = "2020-01-01", "2020-12-31"
@@ -77,18 +77,10 @@ def main() -> None:
     days = pd.date_range(START, END, freq="D")
     kc_day = w.kc_day.reshape(len(days), -1)[:, 0]
     soiling = soiling_factor(days, kc_day)
-    daily = {s.point: pv_ac_power(SITE, w, s, SEED).reshape(len(days), -1).sum(axis=1) * (5.0 / 60.0) * soiling for s in SYSTEMS}
+    daily = {s.point: daily_pv_kwh(SITE, w, s, SEED, len(days)) * soiling for s in SYSTEMS}
     for point, (a, b) in ZERO_DAYS.items():
         daily[point][(days >= a) & (days <= b)] = 0.0
-    rows, totals = [], {s.point: 0.0 for s in SYSTEMS}
-    for k, day in enumerate(days):
-        for s in SYSTEMS:
-            gap = GAP_DAYS.get(s.point)
-            if gap and gap[0] <= day.strftime("%Y-%m-%d") <= gap[1]:
-                continue
-            value = float(np.round(daily[s.point][k], 1))
-            totals[s.point] += value
-            rows.append([day.strftime("%Y-%m-%dT00:00:00"), s.point, fmt(value, 1), "kWh"])
+    rows, totals = daily_kwh_rows(days, [s.point for s in SYSTEMS], daily, GAP_DAYS)
     n = write_csv(OUT / "generation-2020-daily.csv", ["timestamp", "point", "value", "unit"], rows)
     print(f"{n} rows; mean soiling loss {100 * (1 - soiling.mean()):.2f} %; annual kWh: " + ", ".join(f"{p} {v:,.1f} ({v / s.dc_kwp:,.0f} kWh/kWp)" for (p, v), s in zip(totals.items(), SYSTEMS)))
 

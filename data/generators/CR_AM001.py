@@ -31,9 +31,8 @@ Model
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from _common import EXAMPLES, PVSystem, Site, fmt, pv_ac_power, weather, write_csv
+from _common import EXAMPLES, PVSystem, Site, daily_kwh_rows, daily_pv_kwh, weather, write_csv
 
 SEED = 20190001
 START, END = "2019-01-01", "2019-12-31"
@@ -59,18 +58,10 @@ GAP_DAYS = {"PV-1": ("2019-10-08", "2019-10-09")}
 def main() -> None:
     w = weather(SITE, START, END, SEED)
     days = pd.date_range(START, END, freq="D")
-    daily = {s.point: pv_ac_power(SITE, w, s, SEED).reshape(len(days), -1).sum(axis=1) * (5.0 / 60.0) for s in SYSTEMS}
+    daily = {s.point: daily_pv_kwh(SITE, w, s, SEED, len(days)) for s in SYSTEMS}
     for point, (a, b) in ZERO_DAYS.items():
         daily[point][(days >= a) & (days <= b)] = 0.0
-    rows, totals = [], {s.point: 0.0 for s in SYSTEMS}
-    for k, day in enumerate(days):
-        for s in SYSTEMS:
-            gap = GAP_DAYS.get(s.point)
-            if gap and gap[0] <= day.strftime("%Y-%m-%d") <= gap[1]:
-                continue
-            value = float(np.round(daily[s.point][k], 1))
-            totals[s.point] += value
-            rows.append([day.strftime("%Y-%m-%dT00:00:00"), s.point, fmt(value, 1), "kWh"])
+    rows, totals = daily_kwh_rows(days, [s.point for s in SYSTEMS], daily, GAP_DAYS)
     n = write_csv(OUT / "generation-2019-daily.csv", ["timestamp", "point", "value", "unit"], rows)
     print(f"{n} rows; annual kWh: " + ", ".join(f"{p} {v:,.1f} ({v / s.dc_kwp:,.0f} kWh/kWp)" for (p, v), s in zip(totals.items(), SYSTEMS)))
 

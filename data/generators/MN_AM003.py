@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from _common import EXAMPLES, PVSystem, Site, fmt, pv_ac_power, rng, weather, write_csv
+from _common import EXAMPLES, PVSystem, Site, daily_kwh_rows, daily_pv_kwh, rng, weather, write_csv
 
 SEED = 20210003
 START, END = "2021-01-01", "2021-12-31"
@@ -75,16 +75,8 @@ def main() -> None:
     factor = snow_factor(days)
     first, last, share = CURTAILED
     factor[(days >= first) & (days <= last)] *= share
-    rows, totals = [], {s.point: 0.0 for s in SYSTEMS}
-    daily = {s.point: pv_ac_power(SITE, w, s, SEED).reshape(len(days), -1).sum(axis=1) * (5.0 / 60.0) * factor for s in SYSTEMS}
-    for k, day in enumerate(days):
-        for s in SYSTEMS:
-            gap = GAP_DAYS.get(s.point)
-            if gap and gap[0] <= day.strftime("%Y-%m-%d") <= gap[1]:
-                continue
-            value = float(np.round(daily[s.point][k], 1))
-            totals[s.point] += value
-            rows.append([day.strftime("%Y-%m-%dT00:00:00"), s.point, fmt(value, 1), "kWh"])
+    daily = {s.point: daily_pv_kwh(SITE, w, s, SEED, len(days)) * factor for s in SYSTEMS}
+    rows, totals = daily_kwh_rows(days, [s.point for s in SYSTEMS], daily, GAP_DAYS)
     n = write_csv(OUT / "generation-2021-daily.csv", ["timestamp", "point", "value", "unit"], rows)
     print(f"{n} rows; snow days {int((factor == 0).sum())}; annual kWh: " + ", ".join(f"{p} {v:,.1f} ({v / s.dc_kwp:,.0f} kWh/kWp)" for (p, v), s in zip(totals.items(), SYSTEMS)))
 

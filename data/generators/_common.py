@@ -186,6 +186,28 @@ def pv_ac_power(site: Site, w: Weather, system: PVSystem, seed: int) -> np.ndarr
     return np.clip(p_ac, 0.0, system.ac_kw) * system.ac_derate
 
 
+def daily_pv_kwh(site: Site, w: Weather, system: PVSystem, seed: int, n_days: int) -> np.ndarray:
+    """AC energy [kWh] of one system per day, from its 5-minute sub-step power [kW]."""
+    return pv_ac_power(site, w, system, seed).reshape(n_days, -1).sum(axis=1) * (5.0 / 60.0)
+
+
+def daily_kwh_rows(days: pd.DatetimeIndex, points: Sequence[str], daily: dict[str, np.ndarray], gap_days: dict[str, tuple[str, str]]) -> tuple[list[list[str]], dict[str, float]]:
+    """Daily meter rows ``timestamp, point, value (kWh, 0.1), unit`` and each point's total.
+
+    A point's days inside its ``gap_days`` (first, last, inclusive) are left out: the data gap.
+    """
+    rows, totals = [], dict.fromkeys(points, 0.0)
+    for k, day in enumerate(days):
+        for point in points:
+            gap = gap_days.get(point)
+            if gap and gap[0] <= day.strftime("%Y-%m-%d") <= gap[1]:
+                continue
+            value = float(np.round(daily[point][k], 1))
+            totals[point] += value
+            rows.append([day.strftime("%Y-%m-%dT00:00:00"), point, fmt(value, 1), "kWh"])
+    return rows, totals
+
+
 def hourly_energy(power_substeps: np.ndarray) -> np.ndarray:
     """5-minute sub-step power [kW] -> energy per hour [kWh] (the mean power over the hour)."""
     return power_substeps.reshape(-1, SUBSTEPS_PER_HOUR).mean(axis=1)
