@@ -271,7 +271,7 @@ def test_every_register_in_examples_cases_and_fixtures_names_its_multipliers():
 
 # -- item 20: authors ---------------------------------------------------------------------------------------
 def test_make_lab_adds_allow_root_only_for_root():
-    done = subprocess.run(["make", "-n", "-o", ".venv/.installed", "lab"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "lab"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     command = done.stdout.strip().splitlines()[-1]
     assert command.startswith(".venv/bin/jupyter lab") and "notebooks" in command

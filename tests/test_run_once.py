@@ -72,3 +72,58 @@ def test_a_data_error_found_in_the_kernel_is_one_line_and_writes_nothing(tmp_pat
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+PORT_TAKEN = """
+import os
+import socket
+
+import jupyter_client.connect as connect
+
+_write = connect.write_connection_file
+_taken = []
+
+
+def write_with_a_taken_port(fname=None, *args, shell_port=0, **kwargs):
+    # The race as it happens under load: another process holds the port chosen for the first kernel.
+    if not _taken or os.environ.get("JCMWB_TEST_EVERY_PORT_TAKEN"):
+        holder = socket.socket()
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        _taken.append(holder)
+        shell_port = holder.getsockname()[1]
+    return _write(fname, *args, shell_port=shell_port, **kwargs)
+
+
+connect.write_connection_file = write_with_a_taken_port
+"""
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_at_start_up_is_started_again(tmp_path: Path) -> None:
+    """CI saw "Kernel died before replying to kernel_info" when two workers' kernels wanted one port."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(PORT_TAKEN)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT)])}
+    period = ROOT / "data" / "examples" / "ID_AM002" / "EXAMPLE-ID001_2021.yaml"
+    done = subprocess.run([sys.executable, "-m", "jcmwb.cli", "run", str(period), "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ER_p = 146 tCO2/p" in done.stdout
+    assert "Kernel died" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert (tmp_path / "out" / "MRS.xlsx").is_file()
+
+
+@pytest.mark.slow
+def test_a_kernel_that_never_starts_is_one_error_and_writes_nothing(tmp_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(PORT_TAKEN)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT)]), "JCMWB_TEST_EVERY_PORT_TAKEN": "1"}
+    period = ROOT / "data" / "examples" / "ID_AM002" / "EXAMPLE-ID001_2021.yaml"
+    done = subprocess.run([sys.executable, "-m", "jcmwb.cli", "run", str(period), "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=900)
+    assert done.returncode != 0
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "died at start-up 4 times" in done.stderr
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import platform
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -40,6 +42,11 @@ EXECUTION_TIMEOUT = 1800
 # The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not the
 # user's business; a failing cell still surfaces as a structured papermill error.
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
+# jupyter_client picks a kernel's five TCP ports by binding to port 0 and letting go; another
+# kernel starting at the same moment (batch workers, a cluster) can take one in between, and the
+# new kernel dies before it answers. Nothing has run yet then, so starting again is safe.
+KERNEL_START_ATTEMPTS = 4
+KERNEL_DIED = "Kernel died before replying to kernel_info"
 PACKAGES = ("pandas", "pint", "xlsxwriter", "openpyxl", "papermill", "nbconvert", "matplotlib", "numpy", "pyyaml")
 
 
@@ -151,17 +158,26 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
     executed = staging / "notebook.ipynb"
     try:
         with searching(library):  # the kernel finds the spec's library whatever its working directory
-            papermill.execute_notebook(
-                str(nb_path),
-                str(executed),
-                parameters={"period_file": relative, "output_dir": "."},
-                kernel_name=KERNEL,
-                cwd=str(staging),
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=EXECUTION_TIMEOUT,
-                extra_arguments=QUIET_KERNEL,
-            )
+            for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+                try:
+                    papermill.execute_notebook(
+                        str(nb_path),
+                        str(executed),
+                        parameters={"period_file": relative, "output_dir": "."},
+                        kernel_name=KERNEL,
+                        cwd=str(staging),
+                        progress_bar=False,
+                        log_output=False,
+                        execution_timeout=EXECUTION_TIMEOUT,
+                        extra_arguments=QUIET_KERNEL,
+                        kernel_manager_class=_quiet_kernel_manager(),
+                    )
+                    break
+                except RuntimeError as exc:
+                    if KERNEL_DIED not in str(exc):
+                        raise
+                    if attempt == KERNEL_START_ATTEMPTS:
+                        raise RunError(f"the notebook's kernel ({KERNEL}) died at start-up {attempt} times; check that 'python -m ipykernel' starts in this environment", file=str(nb_path)) from None
     except PapermillExecutionError as exc:
         bad_input = _input_error(exc)
         if bad_input is not None:
@@ -173,6 +189,28 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
     book = scrub(nbformat.read(str(executed), as_version=4))
     book.metadata.pop("widgets", None)
     nbformat.write(book, str(executed))
+
+
+# A kernel that dies at start-up prints its traceback and nbclient logs it (through papermill's
+# logger); the retry above, or one structured error, is what the user should see instead.
+def _not_a_kernel_start_failure(record: logging.LogRecord) -> bool:
+    return KERNEL_DIED not in record.getMessage()
+
+
+logging.getLogger("papermill").addFilter(_not_a_kernel_start_failure)
+
+
+def _quiet_kernel_manager() -> type:
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        """A kernel whose own stderr is discarded; cell output still comes back through the kernel."""
+
+        async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return QuietKernelManager
 
 
 def _html(notebook: Path, target: Path) -> None:
