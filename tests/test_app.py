@@ -180,6 +180,29 @@ def test_upload_fills_points_and_fixed_values_per_unit(tmp_path: Path) -> None:
     assert list(field.multipliers.inputs) == ["CH-1", "CH-2"]
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_register_multipliers_are_asked_never_assumed(tmp_path: Path, lang: str) -> None:
+    """Issue 12 item 16 in the form: a multiplier left at an assumed 1 gave ER 49 instead of 146."""
+    app = page("ID_AM002", tmp_path, lang)
+    data = ROOT / "data" / "examples" / "ID_AM002" / "chiller-2021-register.csv"
+    field = app.form.monitored["EC_PJ_i_p"]
+    field._receive({"name": data.name, "content": data.read_bytes(), "size": data.stat().st_size})
+    boxes = field.multipliers.inputs
+    assert [box.value for box in boxes.values()] == ["", ""]
+    assert boxes["CH-1"].placeholder == t("multiplier_placeholder", lang) != ""
+    key = "monitored.EC_PJ_i_p.multipliers"
+
+    def said() -> list[str]:
+        return [p.text for p in app.form.check() if p.key == key]
+
+    assert said() == [f"CH-1: {t('missing_value_for', lang, member='CH-1')}", f"CH-2: {t('missing_value_for', lang, member='CH-2')}"]
+    boxes["CH-1"].value, boxes["CH-2"].value = "0", "-10"
+    assert said() == [f"CH-1: {t('multiplier_positive', lang, found='0')}", f"CH-2: {t('multiplier_positive', lang, found='-10')}"]
+    boxes["CH-1"].value, boxes["CH-2"].value = "10", "1"
+    assert said() == []
+    assert app.form.monitored["EC_PJ_i_p"].entry()["multipliers"] == {"CH-1": 10.0, "CH-2": 1.0}
+
+
 def test_xlsx_upload(tmp_path: Path) -> None:
     import pandas as pd
 

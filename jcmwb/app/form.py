@@ -343,7 +343,7 @@ class MonitoredField:
         self.exclude.add_class(css("monitored", self.name, "exclude"))
         texts.bind(self.exclude, "description", lambda lang: t("exclude_outside", lang))
         self.exclude.layout.width = "auto"
-        self.multipliers = MemberValues(texts, "multiplier_of", css("monitored", self.name, "multipliers"), default="1")
+        self.multipliers = MemberValues(texts, "multiplier_of", css("monitored", self.name, "multipliers"), placeholder_key="multiplier_placeholder")
         self.interval_field = labelled(texts.word("interval"), self.interval, slots.make(f"{key}.interval"), hint=texts.word("interval_hint", "jcmwb-hint"))
         self.multiplier_field = labelled(texts.word("multipliers"), self.multipliers.box, slots.make(f"{key}.multipliers"))
         self.upload_box = w.VBox(
@@ -525,7 +525,7 @@ class MonitoredField:
                 problems += _unit_problem(f"{key}.unit", self.unit.value, self.param.unit, lang, required=False)
             if self.format.value == "register":
                 for member, text in self.multipliers.raw().items():
-                    problems += _number_problem(f"{key}.multipliers", text, lang, member=member)
+                    problems += _multiplier_problem(f"{key}.multipliers", text, lang, member=member)
         elif mode == "monthly":
             problems += _unit_problem(f"{key}.unit", self.unit.value, self.param.unit, lang, required=True)
             for (month, point), text in self.grid.raw().items():
@@ -592,6 +592,14 @@ def _number_problem(key: str, text: str, lang: str, *, member: str | None = None
     if not allow_negative and value < 0:
         return [Problem(key, prefix + t("negative", lang, found=text))]
     return []
+
+
+def _multiplier_problem(key: str, text: str, lang: str, *, member: str) -> list[Problem]:
+    """A register's multiplier is given, never assumed (issue 12 item 16), and greater than zero."""
+    problems = _number_problem(key, text, lang, member=member)
+    if not problems and not parse_number(text) > 0:
+        problems.append(Problem(key, f"{member}: " + t("multiplier_positive", lang, found=text)))
+    return problems
 
 
 def _unit_problem(key: str, text: str, unit: str, lang: str, *, required: bool) -> list[Problem]:

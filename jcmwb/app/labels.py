@@ -159,6 +159,8 @@ WORDS: dict[str, str] = {
     "interval_hint": "optional, e.g. 15min or 1h; found from the timestamps when empty",
     "multipliers": "Register multipliers (per point)",
     "multiplier_of": "Multiplier for {member}",
+    "multiplier_placeholder": "CT/PT ratio or register factor; 1 if the register shows the quantity",
+    "multiplier_positive": "A meter multiplier must be greater than zero (found {found}).",
     "exclude_outside": "Leave out values outside the monitoring period",
     "points": "Monitoring points",
     "points_hint": "one per line: point id, colon, description (e.g. PV-1: inverter block 1). Filled in from an uploaded file.",

@@ -130,11 +130,12 @@ def text_input(cls: str, *, placeholder: str = "", value: str = "", width: str =
 class MemberValues:
     """One text input per member (monitoring point or unit i), kept when the members change."""
 
-    def __init__(self, texts: Texts, label_key: str, cls: str, *, default: str = "", width: str = "14em") -> None:
+    def __init__(self, texts: Texts, label_key: str, cls: str, *, default: str = "", placeholder_key: str | None = None, width: str = "14em") -> None:
         self.texts = texts
         self.label_key = label_key
         self.cls = cls
         self.default = default
+        self.placeholder_key = placeholder_key
         self.width = width
         self.inputs: dict[str, w.Text] = {}
         self.box = w.VBox()
@@ -149,6 +150,8 @@ class MemberValues:
         self.inputs = {}
         for member in members:
             field = text_input(css(self.cls.removeprefix("jcmwb-"), member), value=keep.get(member, self.default), width=self.width)
+            if self.placeholder_key:
+                self.texts.bind(field, "placeholder", lambda lang: t(self.placeholder_key, lang))
             self.inputs[member] = field
             label = HTML(layout=w.Layout(width="16em"))
             # The member is a point id from the user's file: escaped like every input text.
