@@ -40,3 +40,22 @@ def test_docstrings_cite_only_documents_that_exist():
             if not exists and name not in WRITTEN:
                 missing.append(f"{path.relative_to(ROOT)}: {name}")
     assert missing == []
+
+
+def test_the_readme_catalogue_names_every_methodology_with_the_right_counts():
+    """The catalogue section of the README follows the library: each id once, counts as `jcmwb list` gives them."""
+    from jcmwb.library.catalogue import load_catalogue
+
+    entries = load_catalogue(ROOT / "methodologies")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The catalogue") :]
+    section = section[: section.index("\n## ", 1)]
+    named = re.findall(r"\b[A-Z]{2}_(?:AM|PM)[A-Z_0-9]*\d\b|\bMN_PM_HOB\b", section)
+    ids = {e.id for e in entries}
+    assert set(named) - {"MN_AM002"} == ids  # MN_AM002: MN_PM_HOB's former placeholder id, named as such
+    approved = [e for e in entries if e.id != "MN_PM_HOB"]
+    runs = [e for e in approved if e.facts.runnable != "catalogued"]
+    inferred = [e for e in runs if e.facts.runnable == "inferred"]
+    words = {len(approved): "approved", len(runs): "of which", len(runs) - len(inferred): "follow", len(inferred): "(marked *inferred*)"}
+    for count, word in words.items():
+        assert re.search(rf"\b{count}\b[^.]*{re.escape(word)}|{re.escape(word)}[^.]*\b{count}\b", " ".join(section.split())), (count, word)
