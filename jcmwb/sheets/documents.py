@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from jcmwb import __version__
+from jcmwb.engine.numbers import format_number
 from jcmwb.engine.vintage import notice_date
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ def md(text: object) -> str:
 
 
 def _n(value: float) -> str:
-    return f"{value:,.0f}"
+    """Whole credits and tonnes, as the forms show them: ``1,719``."""
+    return format_number(value, 0)
 
 
 def _warnings(lines: list[str], warnings: Sequence[str]) -> None:
@@ -80,8 +82,8 @@ def issuance_request(project: Project, issuance: Issuance, total: int, warnings:
         "|---|---:|---:|---:|" + "---:|" * len(parties),
     ]
     for v in issuance.vintages:
-        raw = f"{v.raw:,.3f}" if v.raw is not None else "(the whole period)"
-        lines.append(f"| {v.part.label} | {raw} | {v.exact:,.3f} | {_n(v.credits)} | " + " | ".join(_n(v.parties[p]) for p in parties) + " |")
+        raw = format_number(v.raw) if v.raw is not None else "(the whole period)"
+        lines.append(f"| {v.part.label} | {raw} | {format_number(v.exact)} | {_n(v.credits)} | " + " | ".join(_n(v.parties[p]) for p in parties) + " |")
     if len(issuance.vintages) > 1:
         lines += [
             "",

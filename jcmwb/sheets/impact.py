@@ -25,7 +25,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jcmwb import __version__
 from jcmwb.engine.atomic import write_atomically, write_text_atomically
+from jcmwb.engine.numbers import format_number
 from jcmwb.engine.whatif import AFFECTED, ERROR, NOT_OF_RECORD, UNAFFECTED, Override, PeriodImpact, totals
+from jcmwb.sheets.common import column_titles, new_workbook, pyplot, widths, write_png
 from jcmwb.sheets.documents import md
 
 RECORD = "WHAT-IF, not the calculation of record"
@@ -67,7 +69,7 @@ def _number(value: float | None) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
+    return "" if value is None else format_number(value, 4, grouping=False)
 
 
 def _safe(text: object) -> str:
@@ -89,17 +91,18 @@ def ordered(impacts: Sequence[PeriodImpact]) -> list[PeriodImpact]:
     return sorted(impacts, key=PeriodImpact.sort_key)
 
 
+def _which(i: PeriodImpact) -> dict[str, str]:
+    """The cells of both CSVs that say which period a row is of (the writer puts the columns in order)."""
+    return {"record": RECORD, "project": _safe(i.project), "file": _safe(i.file), "period_start": _iso(i.start), "period_end": _iso(i.end)}
+
+
 def period_rows(impacts: Sequence[PeriodImpact]) -> list[dict[str, str]]:
     return [
         {
-            "record": RECORD,
-            "project": _safe(i.project),
+            **_which(i),
             "project_folder": _safe(i.project_folder),
-            "file": _safe(i.file),
             "methodology": i.methodology,
             "version": i.version,
-            "period_start": _iso(i.start),
-            "period_end": _iso(i.end),
             "status": i.status,
             "change": _safe(_change(i)),
             "er_before": _number(i.er_before),
@@ -116,11 +119,7 @@ def period_rows(impacts: Sequence[PeriodImpact]) -> list[dict[str, str]]:
 def credit_rows(impacts: Sequence[PeriodImpact]) -> list[dict[str, str]]:
     return [
         {
-            "record": RECORD,
-            "project": _safe(i.project),
-            "file": _safe(i.file),
-            "period_start": _iso(i.start),
-            "period_end": _iso(i.end),
+            **_which(i),
             "year": "" if c.year is None else str(c.year),
             "vintage": c.vintage,
             "party": _safe(c.party),
@@ -153,13 +152,13 @@ def write_credits_csv(impacts: Sequence[PeriodImpact], path: Path) -> Path:
 
 # -- Markdown ---------------------------------------------------------------------------------------
 def _t(value: float | None) -> str:
-    return "" if value is None else f"{value:,.0f}" if value == int(value) else f"{value:,.3f}"
+    return "" if value is None else format_number(value, whole=True)
 
 
 def _signed(value: float | None, suffix: str = "") -> str:
     if value is None:
         return ""
-    return ("+" if value > 0 else "") + (_t(value) if not suffix else f"{value:,.2f}") + suffix
+    return ("+" if value > 0 else "") + (_t(value) if not suffix else format_number(value, 2)) + suffix
 
 
 def _period(i: PeriodImpact) -> str:
@@ -239,9 +238,7 @@ def write_xlsx(impacts: Sequence[PeriodImpact], overrides: Sequence[Override], f
 
 
 def _write_xlsx(rows: list[PeriodImpact], overrides: Sequence[Override], folder: str, path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"title": title(overrides), "author": "jcmwb", "comments": f"{NOT_OF_RECORD}. Written by jcmwb {__version__}", "created": document_date(rows)})
-    book.set_calc_mode("auto")
+    book = new_workbook(path, title(overrides), document_date(rows), comments=NOT_OF_RECORD)
     bold = book.add_format({"bold": True, "font_size": 12})
     warn = book.add_format({"bold": True, "font_color": "#C00000"})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
@@ -258,18 +255,16 @@ def _write_xlsx(rows: list[PeriodImpact], overrides: Sequence[Override], folder:
         sheet.write_string(2, 0, f"Folder: {folder}")
         sheet.write_string(3, 0, "Differences and totals are formulas over the before and after cells.")
 
-    sheet = book.add_worksheet(IMPACT_SHEET)
-    preamble(sheet, "emission reductions per period")
+    def table(name: str, what: str, columns: Sequence[str], *spans: tuple[int, int, float]) -> xlsxwriter.worksheet.Worksheet:
+        """A sheet with the preamble and the column titles; the first four columns are the period's."""
+        sheet = book.add_worksheet(name)
+        preamble(sheet, what)
+        column_titles(sheet, HEADER_ROW, columns, head)
+        widths(sheet, (0, 0, 16), (1, 2, 11), (3, 3, 36), *spans)
+        return sheet
+
     columns = ("project", "period_start", "period_end", "file", "methodology", "status", "change", "ER_p before", "ER_p after", "unit", "difference [t]", "difference [%]", "note")
-    for col, name in enumerate(columns):
-        sheet.write_string(HEADER_ROW, col, name, head)
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 2, 11)
-    sheet.set_column(3, 3, 36)
-    sheet.set_column(4, 5, 12)
-    sheet.set_column(6, 6, 40)
-    sheet.set_column(7, 11, 12)
-    sheet.set_column(12, 12, 60)
+    sheet = table(IMPACT_SHEET, "emission reductions per period", columns, (4, 5, 12), (6, 6, 40), (7, 11, 12), (12, 12, 60))
     first = HEADER_ROW + 1
     for n, i in enumerate(rows):
         r = first + n
@@ -297,17 +292,8 @@ def _write_xlsx(rows: list[PeriodImpact], overrides: Sequence[Override], folder:
         sheet.write_formula(r, 10, f"={xl_rowcol_to_cell(r, 8)}-{xl_rowcol_to_cell(r, 7)}", diff, difference)
     sheet.freeze_panes(first, 0)
 
-    sheet = book.add_worksheet(CREDITS_SHEET)
-    preamble(sheet, "credits per party (and calendar year, for project folders)")
     columns = ("project", "period_start", "period_end", "file", "year", "vintage", "party", "credits before", "credits after", "difference")
-    for col, name in enumerate(columns):
-        sheet.write_string(HEADER_ROW, col, name, head)
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 2, 11)
-    sheet.set_column(3, 3, 36)
-    sheet.set_column(4, 4, 6)
-    sheet.set_column(5, 5, 26)
-    sheet.set_column(6, 9, 12)
+    sheet = table(CREDITS_SHEET, "credits per party (and calendar year, for project folders)", columns, (4, 4, 6), (5, 5, 26), (6, 9, 12))
     r = first
     for i in rows:
         for c in i.credits:
@@ -331,11 +317,7 @@ def _write_xlsx(rows: list[PeriodImpact], overrides: Sequence[Override], folder:
 def write_chart(impacts: Sequence[PeriodImpact], overrides: Sequence[Override], path: Path) -> Path:
     """``impact.png``: ER_p before and after per affected period (bars, each labelled with the
     difference in %), or, past :data:`BARS_UP_TO` periods, each period as a point after against before."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     shown = [i for i in ordered(impacts) if i.status == AFFECTED and i.er_before is not None and i.er_after is not None]
     width = max(6.0, 1.1 * len(shown) + 3) if len(shown) <= BARS_UP_TO else 7.0
     fig, ax = plt.subplots(figsize=(width, 4.6), dpi=100)
@@ -363,11 +345,4 @@ def write_chart(impacts: Sequence[PeriodImpact], overrides: Sequence[Override], 
         ax.legend(fontsize=8)
     ax.set_title(f"{title(overrides)}\n{RECORD}", fontsize=9)
     fig.tight_layout()
-
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-
-    try:
-        return write_atomically(path, save, suffix=".png")
-    finally:
-        plt.close(fig)
+    return write_png(fig, path)

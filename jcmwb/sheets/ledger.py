@@ -14,16 +14,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from jcmwb import __version__
+from jcmwb.engine.atomic import write_atomically, write_text_atomically
+from jcmwb.engine.numbers import format_number
+from jcmwb.sheets.common import column_titles, new_workbook, pyplot, widths, write_png
 
 if TYPE_CHECKING:
     from jcmwb.engine.cycle import Issuance, Project
@@ -33,19 +32,6 @@ LEDGER_SHEET = "Ledger"
 TOTALS_SHEET = "Totals"
 WARNINGS_SHEET = "Warnings"
 HEADER_ROW = 4  # the column titles of the Ledger sheet; rows start below
-
-
-def _atomic(path: Path, write: Callable[[Path], None], suffix: str) -> Path:
-    path = Path(path)
-    handle, tmp = tempfile.mkstemp(prefix=".ledger-", suffix=suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def rows(issuances: Sequence[Issuance]) -> list[dict]:
@@ -58,7 +44,7 @@ def write_csv(issuances: Sequence[Issuance], path: Path) -> Path:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows(issuances))
-    return _atomic(path, lambda tmp: tmp.write_text(buffer.getvalue(), encoding="utf-8"), ".csv")
+    return write_text_atomically(path, buffer.getvalue())
 
 
 def document_date(issuances: Sequence[Issuance]) -> dt.datetime:
@@ -67,14 +53,12 @@ def document_date(issuances: Sequence[Issuance]) -> dt.datetime:
 
 def write_xlsx(project: Project, issuances: Sequence[Issuance], warnings: Sequence[str], path: Path) -> Path:
     """``ledger.xlsx``: the rows, and totals as live formulas with cached values."""
-    return _atomic(path, lambda tmp: _write_xlsx(project, issuances, warnings, tmp), ".xlsx")
+    return write_atomically(path, lambda tmp: _write_xlsx(project, issuances, warnings, tmp), suffix=".xlsx")
 
 
 def _write_xlsx(project: Project, issuances: Sequence[Issuance], warnings: Sequence[str], path: Path) -> None:
     info = project.info
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties({"title": f"Credit ledger {info.project_id}", "author": "jcmwb", "comments": f"Written by jcmwb {__version__}", "created": document_date(issuances)})
-    book.set_calc_mode("auto")
+    book = new_workbook(path, f"Credit ledger {info.project_id}", document_date(issuances))
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 12})
     head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
@@ -86,14 +70,12 @@ def _write_xlsx(project: Project, issuances: Sequence[Issuance], warnings: Seque
     ledger = book.add_worksheet(LEDGER_SHEET)
     totals = book.add_worksheet(TOTALS_SHEET)
     notes = book.add_worksheet(WARNINGS_SHEET)
-    ledger.set_column(0, 4, 14)
-    ledger.set_column(5, 6, 12)
+    widths(ledger, (0, 4, 14), (5, 6, 12))
     ledger.write_string(0, 0, f"Credit ledger: {info.project_id} {info.title}", title)
     ledger.write_string(1, 0, f"Methodology: JCM_{info.methodology}; partner country: {info.party_name}; credits in tCO2, whole tonnes", bold)
     if warnings:
         ledger.write_string(2, 0, f"{len(warnings)} warning(s): see the sheet {WARNINGS_SHEET}", warn)
-    for col, name in enumerate(COLUMNS):
-        ledger.write_string(HEADER_ROW, col, name, head)
+    column_titles(ledger, HEADER_ROW, COLUMNS, head)
     data = rows(issuances)
     first = HEADER_ROW + 1
     for n, row in enumerate(data):
@@ -111,16 +93,14 @@ def _write_xlsx(project: Project, issuances: Sequence[Issuance], warnings: Seque
         return f"'{LEDGER_SHEET}'!{xl_rowcol_to_cell(first, col, True, True)}:{xl_rowcol_to_cell(last, col, True, True)}"
 
     credits = column("credits")
-    totals.set_column(0, 1, 14)
-    totals.set_column(2, 8, 14)
+    widths(totals, (0, 1, 14), (2, 8, 14))
     totals.write_string(0, 0, f"Totals of the credit ledger: {info.project_id}", title)
     totals.write_string(1, 0, "Every total is a formula over the Ledger sheet; 'check' is 0 when a period's rows add up to its issued ER_p.", bold)
 
     r = 3
     totals.write_string(r, 0, "By period", bold)
     r += 1
-    for col, name in enumerate(("period_start", "period_end", "issued ER_p", "credits in ledger", "check")):
-        totals.write_string(r, col, name, head)
+    column_titles(totals, r, ("period_start", "period_end", "issued ER_p", "credits in ledger", "check"), head)
     r += 1
     for issuance in issuances:
         start, end = issuance.period.start.isoformat(), issuance.period.end.isoformat()
@@ -134,31 +114,24 @@ def _write_xlsx(project: Project, issuances: Sequence[Issuance], warnings: Seque
         r += 1
     r += 1
 
-    parties = list(dict.fromkeys(p for i in issuances for p in i.parties))
-    totals.write_string(r, 0, "By party", bold)
-    r += 1
-    totals.write_string(r, 0, "party", head)
-    totals.write_string(r, 1, "credits", head)
-    r += 1
-    for party in parties:
-        totals.write_string(r, 0, party, text)
-        value = sum(i.parties.get(party, 0) for i in issuances)
-        totals.write_formula(r, 1, f"=SUMPRODUCT(({column('party')}={xl_rowcol_to_cell(r, 0)})*{credits})", total, value)
-        r += 1
-    r += 1
+    def by(r: int, caption: str, name: str, credited: Mapping[Any, int]) -> int:
+        """The credits per value of the ledger's column ``name``; returns the row after a blank one."""
+        totals.write_string(r, 0, caption, bold)
+        column_titles(totals, r + 1, (name, "credits"), head)
+        r += 2
+        for key, value in credited.items():
+            if isinstance(key, int):
+                totals.write_number(r, 0, key, text)
+            else:
+                totals.write_string(r, 0, key, text)
+            totals.write_formula(r, 1, f"=SUMPRODUCT(({column(name)}={xl_rowcol_to_cell(r, 0)})*{credits})", total, value)
+            r += 1
+        return r + 1
 
+    parties = list(dict.fromkeys(p for i in issuances for p in i.parties))
+    r = by(r, "By party", "party", {party: sum(i.parties.get(party, 0) for i in issuances) for party in parties})
     years = sorted({v.year for i in issuances for v in i.vintages})
-    totals.write_string(r, 0, "By calendar year (vintage)", bold)
-    r += 1
-    totals.write_string(r, 0, "year", head)
-    totals.write_string(r, 1, "credits", head)
-    r += 1
-    for year in years:
-        totals.write_number(r, 0, year, text)
-        value = sum(v.credits for i in issuances for v in i.vintages if v.year == year)
-        totals.write_formula(r, 1, f"=SUMPRODUCT(({column('year')}={xl_rowcol_to_cell(r, 0)})*{credits})", total, value)
-        r += 1
-    r += 1
+    r = by(r, "By calendar year (vintage)", "year", {year: sum(v.credits for i in issuances for v in i.vintages if v.year == year) for year in years})
     totals.write_string(r, 0, "All credits", bold)
     totals.write_formula(r, 1, f"=SUM({credits})", total, sum(x["credits"] for x in data))
     r += 2
@@ -166,10 +139,7 @@ def _write_xlsx(project: Project, issuances: Sequence[Issuance], warnings: Seque
     # Per period and party: the chart's data.
     totals.write_string(r, 0, "By period and party", bold)
     r += 1
-    totals.write_string(r, 0, "period", head)
-    totals.write_string(r, 1, "period_end", head)
-    for col, party in enumerate(parties, start=2):
-        totals.write_string(r, col, party, head)
+    column_titles(totals, r, ("period", "period_end", *parties), head)
     header = r
     r += 1
     for issuance in issuances:
@@ -205,11 +175,7 @@ def _write_xlsx(project: Project, issuances: Sequence[Issuance], warnings: Seque
 
 def write_chart(project: Project, issuances: Sequence[Issuance], path: Path) -> Path:
     """``ledger.png``: credits per period, stacked by party, each part labelled."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     parties = list(dict.fromkeys(p for i in issuances for p in i.parties))
     labels = [f"{i.period.start.isoformat()}\nto {i.period.end.isoformat()}" for i in issuances]
     fig, ax = plt.subplots(figsize=(max(5.0, 2.2 * len(issuances) + 2), 4.2), dpi=100)
@@ -217,20 +183,13 @@ def write_chart(project: Project, issuances: Sequence[Issuance], path: Path) -> 
     for party in parties:
         values = [float(i.parties.get(party, 0)) for i in issuances]
         bars = ax.bar(labels, values, bottom=bottom, label=party)
-        ax.bar_label(bars, labels=[f"{v:,.0f}" if v else "" for v in values], label_type="center", fontsize=8)
+        ax.bar_label(bars, labels=[format_number(v, 0) if v else "" for v in values], label_type="center", fontsize=8)
         bottom = [b + v for b, v in zip(bottom, values)]
     for x, height in enumerate(bottom):
-        ax.annotate(f"{height:,.0f}", (x, height), ha="center", va="bottom", fontsize=8)
+        ax.annotate(format_number(height, 0), (x, height), ha="center", va="bottom", fontsize=8)
     ax.set_ylabel("credits [tCO2]")
     ax.set_title(f"Credits per monitoring period and party: {project.info.project_id}", fontsize=10)
     ax.legend(title="party")
     ax.margins(y=0.12)
     fig.tight_layout()
-
-    def save(tmp: Path) -> None:
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-
-    try:
-        return _atomic(path, save, ".png")
-    finally:
-        plt.close(fig)
+    return write_png(fig, path)

@@ -19,23 +19,22 @@ Same plan, same bytes (the document date is the start of the crediting period).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jcmwb import __version__
+from jcmwb.engine.atomic import write_atomically
 from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS
+from jcmwb.sheets.common import Formats, absolute, column_titles, new_workbook, widths
+from jcmwb.sheets.workbook import PROVISIONAL_NOTE, excel_finish, header_line, plain_symbol
 
 if TYPE_CHECKING:
     from jcmwb.engine.plan import Plan
 
 INPUT_SHEET = "MPS(input)"
 CALC_SHEET = "MPS(calc_process)"
-PROVISIONAL_NOTE = "PROVISIONAL default: not yet confirmed against the official methodology"
 TABLE1_COLUMNS = (
     "(a) Monitoring point No.",
     "(b) Parameters",
@@ -49,39 +48,9 @@ TABLE1_COLUMNS = (
 )
 
 
-def _plain(symbol: str) -> str:
-    return symbol.replace("{", "").replace("}", "").replace("\\", "")
-
-
-def _abs(sheet: str, row: int, col: int) -> str:
-    return f"'{sheet}'!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
-
-
-def _rounded(body: str, rounding: str, floor_at_zero: bool) -> str:
-    # The spreadsheet form of jcmwb.engine.compute.finish (as the MRS writes it).
-    if rounding == "down":
-        body = f"INT({body})"
-    elif rounding == "up":
-        body = f"-INT(-({body}))"
-    elif rounding == "nearest":
-        body = f"ROUND({body},0)"
-    if floor_at_zero:
-        body = f"MAX({body},0)"
-    return body
-
-
 def write_mps(plan: Plan, path: Path) -> Path:
     """Write ``MPS.xlsx`` atomically."""
-    path = Path(path)
-    handle, tmp = tempfile.mkstemp(prefix=".mps-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        _write(plan, Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda tmp: _write(plan, tmp), suffix=".xlsx")
 
 
 def _write(plan: Plan, path: Path) -> None:
@@ -89,27 +58,8 @@ def _write(plan: Plan, path: Path) -> None:
     first = plan.years[0].result
     spec = first.spec
     version = first.version
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties(
-        {
-            "title": f"Monitoring Plan Sheet JCM_{spec.id}_ver{version} {info.project_id}",
-            "author": "jcmwb",
-            "comments": f"Written by jcmwb {__version__}",
-            "created": dt.datetime.combine(plan.years[0].part.start, dt.time()),
-        }
-    )
-    book.set_calc_mode("auto")
-    f_title = book.add_format({"bold": True, "font_size": 12})
-    f_bold = book.add_format({"bold": True})
-    f_head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
-    f_block = book.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1})
-    f_text = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-    f_number = book.add_format({"border": 1, "num_format": "#,##0.000###"})
-    f_input = book.add_format({"border": 1, "num_format": "#,##0.000###", "bg_color": "#FFF2CC"})
-    f_prov = book.add_format({"border": 1, "num_format": "#,##0.000###", "bg_color": "#F8CBAD"})
-    f_result = book.add_format({"border": 1, "bold": True, "num_format": "#,##0", "bg_color": "#FFF2CC"})
-    f_warn = book.add_format({"bold": True, "font_color": "#C00000"})
-    f_warn_text = book.add_format({"border": 1, "text_wrap": True, "valign": "top", "font_color": "#C00000"})
+    book = new_workbook(path, f"Monitoring Plan Sheet JCM_{spec.id}_ver{version} {info.project_id}", dt.datetime.combine(plan.years[0].part.start, dt.time()))
+    fmt = Formats(book, top=False)
 
     inp = book.add_worksheet(INPUT_SHEET)
     calc = book.add_worksheet(CALC_SHEET)
@@ -118,57 +68,51 @@ def _write(plan: Plan, path: Path) -> None:
     provisional = sorted({n for y in years for n in y.result.provisional})
 
     def headers(sheet: Any, kind: str) -> int:
-        sheet.write_string(0, 0, f"Monitoring Spreadsheet: JCM_{spec.id}_ver{version}", f_title)
-        sheet.write_string(1, 0, f"Reference Number: {info.reference_number or info.project_id}", f_bold)
-        sheet.write_string(2, 0, f"Monitoring Plan Sheet ({kind}) [For Validation]", f_bold)
+        sheet.write_string(0, 0, header_line(spec.id, version), fmt.title)
+        sheet.write_string(1, 0, f"Reference Number: {info.reference_number or info.project_id}", fmt.bold)
+        sheet.write_string(2, 0, f"Monitoring Plan Sheet ({kind}) [For Validation]", fmt.bold)
         sheet.write_string(3, 0, f"Title of the project: {info.title}")
         sheet.write_string(4, 0, f"Crediting period: {info.crediting_start} to {info.crediting_end}; estimates: {plan.basis}")
         row = 5
         if provisional:
-            sheet.write_string(row, 0, "WARNING: PROVISIONAL default value(s) used: " + ", ".join(provisional) + ". Not yet confirmed against the official methodology.", f_warn)
+            sheet.write_string(row, 0, "WARNING: PROVISIONAL default value(s) used: " + ", ".join(provisional) + ". Not yet confirmed against the official methodology.", fmt.warning)
             row += 1
         return row + 1
 
     # refs[(year index, name, member)] -> absolute cell
     refs: dict[tuple[int, str, str | None], str] = {}
 
-    inp.set_column(0, 2, 18)
-    inp.set_column(2, 2, 40)
-    inp.set_column(3, 5, 14)
-    inp.set_column(6, 8, 30)
-    inp.set_column(ycol0, ycol0 + len(years), 14)
+    widths(inp, (0, 2, 18), (2, 2, 40), (3, 5, 14), (6, 8, 30), (ycol0, ycol0 + len(years), 14))
     row = headers(inp, "Input Sheet")
-    inp.write_string(row, 0, "Table 1: Parameters to be monitored ex post (estimated values)", f_bold)
+    inp.write_string(row, 0, "Table 1: Parameters to be monitored ex post (estimated values)", fmt.bold)
     row += 1
-    for col, text in enumerate(TABLE1_COLUMNS):
-        inp.write_string(row, col, text, f_head)
+    column_titles(inp, row, TABLE1_COLUMNS, fmt.head)
     for k, year in enumerate(years):
-        inp.write_string(row, ycol0 + k, f"value used for {year.part.start} to {year.part.end} ({year.part.days}/{year.days_in_year} of the year)", f_head)
+        inp.write_string(row, ycol0 + k, f"value used for {year.part.start} to {year.part.end} ({year.part.days}/{year.days_in_year} of the year)", fmt.head)
     row += 1
     for estimate in plan.estimates:
         param = spec.parameters[estimate.name]
         for point, per_year in estimate.per_year.items():
-            cols = [point, _plain(param.symbol), str(param.description), None, estimate.unit, f"Option {estimate.option}", estimate.source, param.measurement, param.frequency or ""]
+            cols = [point, plain_symbol(param.symbol), str(param.description), None, estimate.unit, f"Option {estimate.option}", estimate.source, param.measurement, param.frequency or ""]
             for col, text in enumerate(cols):
                 if col == 3:
-                    inp.write_number(row, col, per_year, f_input)
+                    inp.write_number(row, col, per_year, fmt.input)
                 else:
-                    inp.write_string(row, col, text, f_text)
+                    inp.write_string(row, col, text, fmt.text)
             for k, year in enumerate(years):
                 values = year.result.values[estimate.name]
                 value = values[point] if isinstance(values, dict) else values
-                inp.write_number(row, ycol0 + k, value, f_input)
-                refs[(k, estimate.name, point if param.index else None)] = _abs(INPUT_SHEET, row, ycol0 + k)
+                inp.write_number(row, ycol0 + k, value, fmt.input)
+                refs[(k, estimate.name, point if param.index else None)] = absolute(INPUT_SHEET, row, ycol0 + k)
             row += 1
     inp.write_string(row, 0, f"Per-year values in {', '.join(sorted({spec.parameters[e.name].unit for e in plan.estimates}))}: the estimate x the year's days in the crediting period / the year's days.")
     row += 2
 
-    inp.write_string(row, 0, "Table 2: Parameters fixed ex ante (project-specific values and selected default values)", f_bold)
+    inp.write_string(row, 0, "Table 2: Parameters fixed ex ante (project-specific values and selected default values)", fmt.bold)
     row += 1
-    for col, text in enumerate(("Parameters", "Unit i", "Description of data", "Units", "Source of data", "Status / comments")):
-        inp.write_string(row, col, text, f_head)
+    column_titles(inp, row, ("Parameters", "Unit i", "Description of data", "Units", "Source of data", "Status / comments"), fmt.head)
     for k, year in enumerate(years):
-        inp.write_string(row, ycol0 + k, str(year.part.year), f_head)
+        inp.write_string(row, ycol0 + k, str(year.part.year), fmt.head)
     row += 1
     for name, fixed in first.fixed.items():
         param = spec.parameters[name]
@@ -178,31 +122,27 @@ def _write(plan: Plan, path: Path) -> None:
             status = PROVISIONAL_NOTE if "provisional" in statuses else ("default (confirmed)" if "confirmed" in statuses else "project-specific value")
             if fixed.choice:
                 status += f"; option: {fixed.choice}"
-            inp.write_string(row, 0, _plain(param.symbol), f_text)
-            inp.write_string(row, 1, member or "", f_text)
-            inp.write_string(row, 2, str(param.description), f_text)
-            inp.write_string(row, 3, param.unit, f_text)
-            inp.write_string(row, 4, fixed.source, f_text)
-            inp.write_string(row, 5, status, f_warn_text if "provisional" in statuses else f_text)
+            inp.write_string(row, 0, plain_symbol(param.symbol), fmt.text)
+            inp.write_string(row, 1, member or "", fmt.text)
+            inp.write_string(row, 2, str(param.description), fmt.text)
+            inp.write_string(row, 3, param.unit, fmt.text)
+            inp.write_string(row, 4, fixed.source, fmt.text)
+            inp.write_string(row, 5, status, fmt.warn_text if "provisional" in statuses else fmt.text)
             for k, year in enumerate(years):
                 fv = year.result.fixed[name]
                 value = fv.value[member] if member else fv.value
-                inp.write_number(row, ycol0 + k, value, f_prov if fv.status == "provisional" else f_input)
-                refs[(k, name, member)] = _abs(INPUT_SHEET, row, ycol0 + k)
+                inp.write_number(row, ycol0 + k, value, fmt.provisional if fv.status == "provisional" else fmt.input)
+                refs[(k, name, member)] = absolute(INPUT_SHEET, row, ycol0 + k)
             row += 1
     row += 1
 
     # calc_process: positions first, so a formula can refer to an equation further down.
-    calc.set_column(0, 0, 48)
-    calc.set_column(1, 4, 14)
-    calc.set_column(4, 4, 44)
-    calc.set_column(5, 5 + len(years), 14)
+    widths(calc, (0, 0, 48), (1, 4, 14), (4, 4, 44), (5, 5 + len(years), 14))
     crow = headers(calc, "Calculation Process Sheet")
-    for col, text in enumerate(("Description", "Fuel type", "Units", "Parameter", "Formula")):
-        calc.write_string(crow, col, text, f_head)
+    column_titles(calc, crow, ("Description", "Fuel type", "Units", "Parameter", "Formula"), fmt.head)
     vcol0 = 5
     for k, year in enumerate(years):
-        calc.write_string(crow, vcol0 + k, f"{year.part.start} to {year.part.end}", f_head)
+        calc.write_string(crow, vcol0 + k, f"{year.part.start} to {year.part.end}", fmt.head)
     crow += 1
     indices = first.indices
     layout: list[tuple[str, Any]] = []
@@ -217,7 +157,7 @@ def _write(plan: Plan, path: Path) -> None:
     for offset, (kind, what) in enumerate(layout):
         if kind == "equation":
             for k in range(len(years)):
-                refs[(k, what[0], what[1])] = _abs(CALC_SHEET, crow + offset, vcol0 + k)
+                refs[(k, what[0], what[1])] = absolute(CALC_SHEET, crow + offset, vcol0 + k)
     symbols = spec.symbols()
 
     def resolver(k: int):
@@ -235,54 +175,53 @@ def _write(plan: Plan, path: Path) -> None:
     er_cells: list[str] = []
     for kind, what in layout:
         if kind == "block":
-            calc.merge_range(crow, 0, crow, vcol0 + len(years) - 1, what, f_block)
+            calc.merge_range(crow, 0, crow, vcol0 + len(years) - 1, what, fmt.block)
             crow += 1
             continue
         name, member = what
         if kind == "default":
             param = spec.parameters[name]
-            calc.write_string(crow, 0, str(param.description) + (f" ({member})" if member else ""), f_text)
-            calc.write_string(crow, 1, param.fuel_type, f_text)
-            calc.write_string(crow, 2, param.unit, f_text)
-            calc.write_string(crow, 3, _plain(param.symbol), f_text)
-            calc.write_string(crow, 4, "", f_text)
+            calc.write_string(crow, 0, str(param.description) + (f" ({member})" if member else ""), fmt.text)
+            calc.write_string(crow, 1, param.fuel_type, fmt.text)
+            calc.write_string(crow, 2, param.unit, fmt.text)
+            calc.write_string(crow, 3, plain_symbol(param.symbol), fmt.text)
+            calc.write_string(crow, 4, "", fmt.text)
             for k, year in enumerate(years):
                 fv = year.result.fixed[name]
                 value = fv.value[member] if member else fv.value
-                calc.write_formula(crow, vcol0 + k, "=" + refs[(k, name, member)], f_prov if fv.status == "provisional" else f_number, value)
+                calc.write_formula(crow, vcol0 + k, "=" + refs[(k, name, member)], fmt.provisional if fv.status == "provisional" else fmt.number, value)
             crow += 1
             continue
         eq = spec.equations[name]
         binding = {eq.index: member} if eq.index and member else {}
-        calc.write_string(crow, 0, str(eq.description) + (f" ({member})" if member else ""), f_text)
-        calc.write_string(crow, 1, eq.fuel_type, f_text)
-        calc.write_string(crow, 2, eq.unit, f_text)
-        calc.write_string(crow, 3, _plain(eq.symbol), f_text)
-        calc.write_string(crow, 4, f"{name} = {eq.formula.text}" + (f" (rounded {eq.rounding})" if eq.rounding != "none" else ""), f_text)
+        calc.write_string(crow, 0, str(eq.description) + (f" ({member})" if member else ""), fmt.text)
+        calc.write_string(crow, 1, eq.fuel_type, fmt.text)
+        calc.write_string(crow, 2, eq.unit, fmt.text)
+        calc.write_string(crow, 3, plain_symbol(eq.symbol), fmt.text)
+        calc.write_string(crow, 4, f"{name} = {eq.formula.text}" + (f" (rounded {eq.rounding})" if eq.rounding != "none" else ""), fmt.text)
         for k, year in enumerate(years):
             body = eq.formula.to_excel(resolver(k), symbols, year.result.indices, eq.unit, binding)
             value = year.result.values[name][member] if member else year.result.values[name]
-            calc.write_formula(crow, vcol0 + k, "=" + _rounded(body, eq.rounding, eq.floor_at_zero), f_result if name == spec.result else f_number, value)
+            calc.write_formula(crow, vcol0 + k, "=" + excel_finish(body, eq.rounding, eq.floor_at_zero), fmt.result if name == spec.result else fmt.number, value)
         if name == spec.result:
-            er_cells = [_abs(CALC_SHEET, crow, vcol0 + k) for k in range(len(years))]
+            er_cells = [absolute(CALC_SHEET, crow, vcol0 + k) for k in range(len(years))]
         crow += 1
 
-    inp.write_string(row, 0, "Table 3: Ex ante estimation of CO2 emission reductions", f_bold)
+    inp.write_string(row, 0, "Table 3: Ex ante estimation of CO2 emission reductions", fmt.bold)
     row += 1
-    for col, text in enumerate(("Calendar year", "Part of the crediting period", "Estimated emission reductions", "Units")):
-        inp.write_string(row, col, text, f_head)
+    column_titles(inp, row, ("Calendar year", "Part of the crediting period", "Estimated emission reductions", "Units"), fmt.head)
     row += 1
     first_er = row
     unit = spec.equations[spec.result].unit
     for k, year in enumerate(years):
-        inp.write_number(row, 0, year.part.year, f_text)
-        inp.write_string(row, 1, f"{year.part.start} to {year.part.end} ({year.part.days} days)", f_text)
-        inp.write_formula(row, 2, "=" + er_cells[k], f_result, year.result.er)
-        inp.write_string(row, 3, unit.replace("/p", "/y"), f_text)
+        inp.write_number(row, 0, year.part.year, fmt.text)
+        inp.write_string(row, 1, f"{year.part.start} to {year.part.end} ({year.part.days} days)", fmt.text)
+        inp.write_formula(row, 2, "=" + er_cells[k], fmt.result, year.result.er)
+        inp.write_string(row, 3, unit.replace("/p", "/y"), fmt.text)
         row += 1
-    inp.write_string(row, 0, "Total over the crediting period", f_bold)
-    inp.write_formula(row, 2, f"=SUM({xl_rowcol_to_cell(first_er, 2)}:{xl_rowcol_to_cell(row - 1, 2)})", f_result, sum(y.result.er for y in years))
-    inp.write_string(row, 3, unit.replace("/p", ""), f_text)
+    inp.write_string(row, 0, "Total over the crediting period", fmt.bold)
+    inp.write_formula(row, 2, f"=SUM({xl_rowcol_to_cell(first_er, 2)}:{xl_rowcol_to_cell(row - 1, 2)})", fmt.result, sum(y.result.er for y in years))
+    inp.write_string(row, 3, unit.replace("/p", ""), fmt.text)
     row += 2
     inp.write_string(row, 0, "Values in yellow are inputs; every other number in this workbook is a formula over them.")
     inp.write_string(row + 1, 0, f"Written by jcmwb {__version__} from methodology spec sha256 {spec.sha256}.")

@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jcmwb import __version__
 from jcmwb.engine.atomic import write_atomically
 from jcmwb.engine.numbers import ALLOCATION_SLACK, excel_rounding, format_number
 from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS
+from jcmwb.sheets.common import Formats, absolute, column_titles, new_workbook, widths
 
 if TYPE_CHECKING:
     from jcmwb.engine.compute import Result
@@ -100,7 +100,7 @@ class Placed:
     @property
     def ref(self) -> str:
         """``'MRS(input)'!$E$9``: the absolute reference a formula uses."""
-        return f"'{self.sheet}'!{xl_rowcol_to_cell(self.row, self.col, row_abs=True, col_abs=True)}"
+        return absolute(self.sheet, self.row, self.col)
 
 
 @dataclass
@@ -223,25 +223,10 @@ def layout(result: Result) -> Layout:
             eq = spec.equations[cell.name]
             binding = {eq.index: cell.member} if eq.index and cell.member else {}
             body = eq.formula.to_excel(ref, symbols, result.indices, eq.unit, binding)
-            lay.formulas[cell] = "=" + _rounded(body, eq.rounding, eq.floor_at_zero)
+            lay.formulas[cell] = "=" + excel_finish(body, eq.rounding, eq.floor_at_zero)
         elif cell.kind in ("default", "result"):  # a default shows its Table 2 cell; Table 3 shows ER_p
             lay.formulas[cell] = "=" + lay.refs[(cell.name, cell.member)]
     return lay
-
-
-class _Formats:
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.title = book.add_format({"bold": True, "font_size": 12})
-        self.bold = book.add_format({"bold": True})
-        self.head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
-        self.block = book.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1})
-        self.text = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-        self.number = book.add_format({"border": 1, "num_format": "#,##0.000###", "valign": "top"})
-        self.result = book.add_format({"border": 1, "bold": True, "num_format": "#,##0", "bg_color": "#FFF2CC"})
-        self.input = book.add_format({"border": 1, "num_format": "#,##0.000###", "bg_color": "#FFF2CC", "valign": "top"})
-        self.provisional = book.add_format({"border": 1, "num_format": "#,##0.000###", "bg_color": "#F8CBAD", "valign": "top"})
-        self.warning = book.add_format({"bold": True, "font_color": "#C00000"})
-        self.warn_text = book.add_format({"border": 1, "text_wrap": True, "valign": "top", "font_color": "#C00000"})
 
 
 def write_workbook(result: Result, path: Path) -> Path:
@@ -253,17 +238,8 @@ def write_workbook(result: Result, path: Path) -> Path:
 
 def _write(result: Result, path: Path) -> None:
     spec = result.spec
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
-    book.set_properties(
-        {
-            "title": f"Monitoring Report Sheet JCM_{spec.id}_ver{result.version} {result.period.project_id} {result.period.label}",
-            "author": "jcmwb",
-            "comments": f"Written by jcmwb {__version__}",
-            "created": document_date(result),
-        }
-    )
-    book.set_calc_mode("auto")
-    fmt = _Formats(book)
+    book = new_workbook(path, f"Monitoring Report Sheet JCM_{spec.id}_ver{result.version} {result.period.project_id} {result.period.label}", document_date(result))
+    fmt = Formats(book)
     lay = layout(result)
     input_sheet = book.add_worksheet(INPUT_SHEET)
     calc_sheet = book.add_worksheet(CALC_SHEET)
@@ -292,24 +268,19 @@ def _header_lines(result: Result) -> list[tuple[str, str | None]]:
     return lines
 
 
-def _headers(result: Result, sheet: Any, fmt: _Formats) -> None:
+def _headers(result: Result, sheet: Any, fmt: Formats) -> None:
     for row, (text, style) in enumerate(_header_lines(result)):
         sheet.write(row, 0, text, getattr(fmt, style) if style else None)
 
 
-def _write_input(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> int:
+def _write_input(result: Result, sheet: Any, fmt: Formats, lay: Layout) -> int:
     spec, period = result.spec, result.period
-    sheet.set_column(0, 0, 24)
-    sheet.set_column(1, 2, 16)
-    sheet.set_column(3, 3, 40)
-    sheet.set_column(4, 6, 14)
-    sheet.set_column(7, 10, 36)
+    widths(sheet, (0, 0, 24), (1, 2, 16), (3, 3, 40), (4, 6, 14), (7, 10, 36))
     _headers(result, sheet, fmt)
 
     row = lay.captions["table1"]
     sheet.write(row, 0, "Table 1: Parameters monitored ex post", fmt.bold)
-    for col, title in enumerate(TABLE1_COLUMNS):
-        sheet.write(row + 1, col, title, fmt.head)
+    column_titles(sheet, row + 1, TABLE1_COLUMNS, fmt.head)
     period_text = f"{period.start.isoformat()} to {period.end.isoformat()}"
     for name, series in result.monitored.items():
         param = spec.parameters[name]
@@ -361,8 +332,7 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> int:
 
     row = lay.captions["table2"]
     sheet.write(row, 0, "Table 2: Parameters fixed ex ante (project-specific values and selected default values)", fmt.bold)
-    for col, title in enumerate(TABLE2_COLUMNS):
-        sheet.write(row + 1, col, title, fmt.head)
+    column_titles(sheet, row + 1, TABLE2_COLUMNS, fmt.head)
     for name, fixed in result.fixed.items():
         param = spec.parameters[name]
         members = list(fixed.value.items()) if isinstance(fixed.value, dict) else [(None, fixed.value)]
@@ -386,8 +356,7 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> int:
 
     row = lay.captions["table3"]
     sheet.write(row, 0, "Table 3: Ex-post calculation of CO2 emission reductions", fmt.bold)
-    for col, title in enumerate(TABLE3_COLUMNS):
-        sheet.write(row + 1, col, title, fmt.head)
+    column_titles(sheet, row + 1, TABLE3_COLUMNS, fmt.head)
     er_row = lay.result.row
     sheet.write_string(er_row, 0, period_text, fmt.text)
     sheet.write_string(er_row, 2, spec.equations[spec.result].unit, fmt.text)
@@ -399,14 +368,13 @@ def _write_input(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> int:
     return er_row
 
 
-def _write_allocation(result: Result, sheet: Any, fmt: _Formats, row: int, er_cell: str) -> int:
+def _write_allocation(result: Result, sheet: Any, fmt: Formats, row: int, er_cell: str) -> int:
     """Credits per party, as live formulas over Table 3 and each party's share cell: the split
     is an input, so editing a share in the sheet recalculates the credits."""
     split = result.period.allocation
     sheet.write(row, 0, "Credit allocation (as in the Credit Allocation form; the parts add up to the emission reductions)", fmt.bold)
     row += 1
-    for col, title in enumerate(("Party", "Share [%]", "Credits [tCO2]", "Rounding")):
-        sheet.write(row, col, title, fmt.head)
+    column_titles(sheet, row, ("Party", "Share [%]", "Credits [tCO2]", "Rounding"), fmt.head)
     row += 1
     cells: dict[str, str] = {}
     first = row
@@ -430,17 +398,11 @@ def _write_allocation(result: Result, sheet: Any, fmt: _Formats, row: int, er_ce
     return row + 1
 
 
-def _write_calc(result: Result, sheet: Any, fmt: _Formats, lay: Layout) -> None:
+def _write_calc(result: Result, sheet: Any, fmt: Formats, lay: Layout) -> None:
     spec = result.spec
-    sheet.set_column(0, 0, 48)
-    sheet.set_column(1, 1, 12)
-    sheet.set_column(2, 2, 16)
-    sheet.set_column(3, 4, 14)
-    sheet.set_column(5, 5, 44)
-    sheet.set_column(6, 6, 40)
+    widths(sheet, (0, 0, 48), (1, 1, 12), (2, 2, 16), (3, 4, 14), (5, 5, 44), (6, 6, 40))
     _headers(result, sheet, fmt)
-    for col, title in enumerate(CALC_COLUMNS):
-        sheet.write(lay.captions["calc"], col, title, fmt.head)
+    column_titles(sheet, lay.captions["calc"], CALC_COLUMNS, fmt.head)
 
     for cell in lay.calc:
         row, name, member = cell.row, cell.name, cell.member
@@ -482,7 +444,7 @@ def _members(value: Any) -> list[str | None]:
     return list(value) if isinstance(value, dict) else [None]
 
 
-def _rounded(body: str, rounding: str, floor_at_zero: bool) -> str:
+def excel_finish(body: str, rounding: str, floor_at_zero: bool) -> str:
     """The spreadsheet form of ``jcmwb.engine.compute.finish``."""
     body = excel_rounding(body, rounding)
     if floor_at_zero:
@@ -490,17 +452,14 @@ def _rounded(body: str, rounding: str, floor_at_zero: bool) -> str:
     return body
 
 
-def _write_quality(result: Result, sheet: Any, fmt: _Formats) -> None:
+def _write_quality(result: Result, sheet: Any, fmt: Formats) -> None:
     spec, period = result.spec, result.period
-    sheet.set_column(0, 0, 14)
-    sheet.set_column(1, 1, 90)
-    sheet.set_column(2, 2, 14)
+    widths(sheet, (0, 0, 14), (1, 1, 90), (2, 2, 14))
     sheet.write(0, 0, header_line(spec.id, result.version), fmt.title)
     row = 2
     sheet.write(row, 0, "Eligibility criteria", fmt.bold)
     row += 1
-    for col, title in enumerate(("Criterion", "Text", "Answer")):
-        sheet.write(row, col, title, fmt.head)
+    column_titles(sheet, row, ("Criterion", "Text", "Answer"), fmt.head)
     row += 1
     for criterion in spec.eligibility:
         answer = period.eligibility.get(criterion.id)
