@@ -9,12 +9,25 @@ mutants/survivors.md with their diffs. A survivor is acceptable only when docs/m
 explains it as equivalent (the program does the same with it), by its function and its mutated
 line; the run fails on any other, so a new survivor is either killed by a test or explained.
 
-Usage: ``python tests/mutate.py [--jobs N] [--report-only]``; MUTATE_JOBS sets N (default 2).
+Usage: ``python tests/mutate.py [--jobs N] [--targets KEYS] [--narrow] [--report-only]``;
+MUTATE_JOBS sets N (default 2). Without options (``make mutate``) every target is run against
+the whole fast suite: the complete habit.
+
+``--targets units,corrections`` runs only those concerns (keys: period, units, rounding,
+corrections, allocation); the report then counts only them.
+
+``--narrow`` runs in two stages, for a shorter run: first each mutant against only the test files
+in NARROW_TESTS (those that test these functions directly; a unit or correction mutant otherwise
+reaches hundreds of tests), then every mutant not killed there (survived, no tests, timeout)
+again against the whole fast suite. Only a mutant that survives the second stage is a survivor.
+The statuses of both stages are merged into mutants/mutate-results.json (which ``--report-only``
+reads), because mutmut resets its stored results when the test selection changes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -25,7 +38,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "mutation.md"
 REPORT = ROOT / "mutants" / "survivors.md"
+MERGED = ROOT / "mutants" / "mutate-results.json"
 MUTMUT = [sys.executable, "-m", "mutmut"]
+# mutmut with its test selection replaced (argv[1], comma-separated): the first stage of --narrow.
+# mutmut reads its config once (configuration.config()) and forks its workers from this process.
+_NARROWED_MUTMUT = (
+    "import sys\n"
+    "from mutmut.configuration import config\n"
+    "config().pytest_add_cli_args_test_selection = sys.argv[1].split(',')\n"
+    "sys.argv = ['mutmut', *sys.argv[2:]]\n"
+    "from mutmut.__main__ import cli\n"
+    "cli()\n"
+)
 
 # concern -> mutmut name patterns (module path, x_ + function, or xǁClassǁmethod)
 TARGETS: dict[str, list[str]] = {
@@ -53,6 +77,26 @@ TARGETS: dict[str, list[str]] = {
     "allocation": ["jcmwb.engine.issuance.*"],
 }
 
+KEYS = {"period": "period filtering", "units": "unit conversion", "rounding": "rounding", "corrections": "corrections", "allocation": "allocation"}
+
+# --narrow, first stage: the test files that call the targets directly or through small periods
+# (grep: units/factor, corrections/gaps, issuance/allocation, rounding, the cases and the
+# mutant-killing tests); the second stage runs what survives them against the whole fast suite.
+NARROW_TESTS = [
+    "tests/test_units.py",
+    "tests/test_corrections.py",
+    "tests/test_issuance.py",
+    "tests/test_compute.py",
+    "tests/test_formulas.py",
+    "tests/test_period.py",
+    "tests/test_monitoring.py",
+    "tests/test_mutants.py",
+    "tests/test_cases.py",
+    "tests/test_bad_input.py",
+    "tests/test_engine_features.py",
+    "tests/test_defects_results.py",
+]
+
 _NAME = re.compile(r"^\s*(\S+__mutmut_\d+): (\w+)\s*$")
 
 
@@ -62,15 +106,28 @@ def _concern(name: str) -> str:
     return next((c for c, patterns in TARGETS.items() if any(fnmatchcase(name, p) for p in patterns)), "other")
 
 
-def results() -> dict[str, str]:
-    """mutant name -> status (killed, survived, timeout, no tests, ...), for the targets."""
+def mutmut_results(concerns: list[str]) -> dict[str, str]:
+    """mutant name -> status (killed, survived, timeout, no tests, ...) as mutmut stored it."""
     done = subprocess.run([*MUTMUT, "results", "--all", "true"], capture_output=True, text=True, cwd=ROOT)
     out = {}
     for line in done.stdout.splitlines():
         match = _NAME.match(line)
-        if match and _concern(match.group(1)) != "other":
+        if match and _concern(match.group(1)) in concerns:
             out[match.group(1)] = match.group(2)
     return out
+
+
+def results(concerns: list[str]) -> dict[str, str]:
+    """The statuses of the last run: merged ones (mutants/mutate-results.json) when present."""
+    if MERGED.exists():
+        return {k: v for k, v in json.loads(MERGED.read_text(encoding="utf-8")).items() if _concern(k) in concerns}
+    return mutmut_results(concerns)
+
+
+def run_mutmut(patterns: list[str], jobs: int, tests: list[str] | None = None) -> int:
+    """mutmut run on the patterns; with ``tests``, against those test files only."""
+    head = [sys.executable, "-c", _NARROWED_MUTMUT, ",".join(tests)] if tests else MUTMUT
+    return subprocess.run([*head, "run", "--max-children", str(jobs), *patterns], cwd=ROOT).returncode
 
 
 def diff_of(name: str) -> str:
@@ -101,7 +158,7 @@ def explained(function: str, lines: list[str], doc: str) -> bool:
     return False
 
 
-def report(statuses: dict[str, str], seconds: float | None) -> tuple[str, list[str]]:
+def report(statuses: dict[str, str], seconds: float | None, concerns: list[str]) -> tuple[str, list[str]]:
     doc = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     counts: dict[str, dict[str, int]] = {}
     for name, status in statuses.items():
@@ -111,7 +168,7 @@ def report(statuses: dict[str, str], seconds: float | None) -> tuple[str, list[s
     if seconds is not None:
         lines.append(f"mutmut run took {seconds / 60:.0f} min.")
     lines += ["", "| concern | mutants | killed | survived | other |", "|---|---|---|---|---|"]
-    for concern in TARGETS:
+    for concern in concerns:
         per = counts.get(concern, {})
         total = sum(per.values())
         other = total - per.get("killed", 0) - per.get("survived", 0)
@@ -133,22 +190,38 @@ def report(statuses: dict[str, str], seconds: float | None) -> tuple[str, list[s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "2")))
+    parser.add_argument("--targets", default=",".join(KEYS), help="concerns to run, comma-separated: " + ", ".join(KEYS))
+    parser.add_argument("--narrow", action="store_true", help="first against NARROW_TESTS, then what they leave against the whole fast suite")
     parser.add_argument("--report-only", action="store_true", help="write the report of the last run, without running")
     args = parser.parse_args(argv)
+    unknown = [k for k in args.targets.split(",") if k not in KEYS]
+    if unknown:
+        parser.error(f"unknown target {', '.join(unknown)}; expected some of {', '.join(KEYS)}")
+    concerns = [KEYS[k] for k in args.targets.split(",")]
     seconds = None
     if not args.report_only:
-        patterns = [p for group in TARGETS.values() for p in group]
+        patterns = [p for concern in concerns for p in TARGETS[concern]]
         started = time.monotonic()
-        done = subprocess.run([*MUTMUT, "run", "--max-children", str(args.jobs), *patterns], cwd=ROOT)
-        seconds = time.monotonic() - started
-        if done.returncode != 0:
-            print(f"error: mutmut run failed (exit {done.returncode}); see its output above", file=sys.stderr)
+        MERGED.unlink(missing_ok=True)
+        if run_mutmut(patterns, args.jobs, NARROW_TESTS if args.narrow else None) != 0:
+            print("error: mutmut run failed; see its output above", file=sys.stderr)
             return 1
-    statuses = results()
+        statuses = mutmut_results(concerns)
+        if args.narrow:
+            again = sorted(name for name, status in statuses.items() if status != "killed")
+            print(f"narrow stage: {len(statuses)} mutants, {len(statuses) - len(again)} killed; {len(again)} again against the whole fast suite")
+            if again:
+                if run_mutmut(again, args.jobs) != 0:
+                    print("error: mutmut run (second stage) failed; see its output above", file=sys.stderr)
+                    return 1
+                statuses.update({k: v for k, v in mutmut_results(concerns).items() if k in again})
+        MERGED.write_text(json.dumps(statuses, indent=1, sort_keys=True), encoding="utf-8")
+        seconds = time.monotonic() - started
+    statuses = results(concerns)
     if not statuses:
         print("error: no mutant results under mutants/: run without --report-only first", file=sys.stderr)
         return 1
-    text, unexplained = report(statuses, seconds)
+    text, unexplained = report(statuses, seconds, concerns)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(text, encoding="utf-8")
     killed = sum(s == "killed" for s in statuses.values())

@@ -345,3 +345,32 @@ def test_a_missing_month_is_a_gap_of_that_month(tmp_path):
     assert [g.describe() for g in pv.gaps] == ["PV-1: 1 missing month values from 2021-05-01 00:00 to 2021-05-31 00:00"]
     assert (pv.total, pv.max_value, pv.rows, pv.point, pv.description) == (210, 110, "m.csv rows 2-3", "PV-1", "PV-1")
     assert pv.monthly == {"2021-04": 100, "2021-06": 110}
+
+
+_MAPPING = 'expected a mapping of party -> share, e.g. {JP: "50%", TH: "50%", rounding: {JP: up}}'
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        # a list is not a mapping, though not empty (mutant: ``not isinstance(raw, dict) and not raw``
+        # lets it through to raw.get, an AttributeError); found is repr(['JP']) = "['JP']"
+        (["JP"], f"period.yaml: allocation: {_MAPPING}, found ['JP']"),
+        # an empty mapping (the same mutant lets it through to "the shares do not add up")
+        ({}, f"period.yaml: allocation: {_MAPPING}, found {{}}"),
+        # rounding must map parties to rules: "up" alone is a string; found is repr("up") = "'up'"
+        ({"JP": "50%", "TH": "50%", "rounding": "up"}, "period.yaml: allocation.rounding: expected a mapping of party -> up | down | nearest, found 'up'"),
+    ],
+    ids=["not_a_mapping", "empty", "rounding_not_a_mapping"],
+)
+def test_allocation_that_is_no_mapping_is_one_complete_error_line(raw, line):
+    """issuance.parse_allocation: the refusal names the file, the key, the expected form and what
+    was found, each exactly (mutants: the message, file, where or found None, dropped, in capitals
+    or wrapped in XX; the rounding refusal's message None)."""
+    from jcmwb.engine.errors import InputError
+    from jcmwb.engine.issuance import parse_allocation
+
+    with pytest.raises(InputError) as info:
+        parse_allocation(raw, file="period.yaml")
+    assert info.value.line() == line
+    assert info.value.expected is None  # the expectation is the message itself
