@@ -12,6 +12,13 @@ class JcmwbError(Exception):
 
     kind = "error"
 
+    def __init_subclass__(cls, kind: str | None = None, **options: object) -> None:
+        # A subclass names its kind in its class line (``class DataError(InputError, kind="data")``);
+        # without one it keeps its parent's.
+        super().__init_subclass__(**options)
+        if kind is not None:
+            cls.kind = kind
+
     def __init__(
         self,
         message: str,
@@ -48,10 +55,8 @@ class JcmwbError(Exception):
         }
 
 
-class SpecError(JcmwbError):
+class SpecError(JcmwbError, kind="spec"):
     """A methodology spec (methodology.yaml) is malformed."""
-
-    kind = "spec"
 
 
 class SpecErrors(SpecError):  # noqa: N818 - a list of SpecError, named as the brief and callers expect
@@ -74,43 +79,29 @@ class SpecErrors(SpecError):  # noqa: N818 - a list of SpecError, named as the b
         return (SpecErrors, (self.problems,))
 
 
-class FormulaError(SpecError):
+class FormulaError(SpecError, kind="formula"):
     """A formula cannot be parsed, is not allowed, or has inconsistent units."""
 
-    kind = "formula"
 
-
-class InputError(JcmwbError):
+class InputError(JcmwbError, kind="input"):
     """A monitoring-period file or its data is wrong (user input)."""
 
-    kind = "input"
 
-
-class DataError(InputError):
+class DataError(InputError, kind="data"):
     """A monitoring data file (CSV/XLSX) holds a bad value."""
 
-    kind = "data"
 
-
-class UnitError(InputError):
+class UnitError(InputError, kind="unit"):
     """A unit is unknown or of the wrong dimension."""
 
-    kind = "unit"
 
-
-class ConservativenessError(JcmwbError):
+class ConservativenessError(JcmwbError, kind="conservativeness"):
     """A correction would raise emission reductions: a bug, never user input."""
 
-    kind = "conservativeness"
 
-
-class RunError(JcmwbError):
+class RunError(JcmwbError, kind="run"):
     """Executing a notebook failed."""
 
-    kind = "run"
 
-
-class SheetError(InputError):
+class SheetError(InputError, kind="sheet"):
     """A Monitoring Report Sheet cannot be read."""
-
-    kind = "sheet"

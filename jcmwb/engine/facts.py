@@ -49,15 +49,13 @@ URL = re.compile(r"^https?://\S+$")
 FAMILY = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class NotRunnableError(SpecError, InputError):
+class NotRunnableError(SpecError, InputError, kind="catalogued"):
     """A methodology that is catalogued (approved, facts known) but has no spec to run.
 
     Both a SpecError (there is no spec) and an InputError (the period file names a
     methodology that cannot be calculated): callers that catch either see it, and the period
     loader passes it on as it is, so the reason reaches the user instead of "unknown methodology".
     """
-
-    kind = "catalogued"
 
 
 # -- the facts ----------------------------------------------------------------------------------

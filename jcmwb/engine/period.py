@@ -22,7 +22,7 @@ from jcmwb.engine.errors import InputError
 from jcmwb.engine.issuance import Allocation, parse_allocation
 from jcmwb.engine.project import load_merged
 from jcmwb.engine.spec import ID_PATTERN, Spec, load_spec
-from jcmwb.engine.strict_yaml import load_yaml
+from jcmwb.engine.strict_yaml import load_yaml, yaml_date, yaml_yes_no
 from jcmwb.engine.units import factor, parse_unit, plausible_max, strip_period
 
 FORMATS = ("interval", "register", "monthly", "daily")
@@ -133,12 +133,8 @@ class _Check:
         return number
 
     def date(self, value: Any, where: str) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
         try:
-            return dt.date.fromisoformat(str(value))
+            return yaml_date(value)
         except ValueError as exc:
             raise self.fail(where, "bad date", expected="YYYY-MM-DD", found=repr(value)) from exc
 
@@ -162,14 +158,10 @@ class _Check:
 
 
 def _answer(check: _Check, value: Any, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("yes", "y", "true"):
-        return True
-    if text in ("no", "n", "false"):
-        return False
-    raise check.fail(where, "expected yes or no", found=repr(value))
+    answer = yaml_yes_no(value, ("yes", "y", "true"), ("no", "n", "false"))
+    if answer is None:
+        raise check.fail(where, "expected yes or no", found=repr(value))
+    return answer
 
 
 def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None, base_dir: Path | None = None) -> MonitoringPeriod:

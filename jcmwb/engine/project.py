@@ -37,6 +37,7 @@ from typing import Any
 from jcmwb.engine.errors import InputError
 from jcmwb.engine.issuance import Allocation, parse_allocation
 from jcmwb.engine.spec import ID_PATTERN, load_spec, load_yaml
+from jcmwb.engine.strict_yaml import yaml_date, yaml_yes_no
 
 PROJECT_FILE = "project.yaml"
 # The same rule as jcmwb.engine.period.PROJECT_ID_PATTERN (period.py imports this module, so
@@ -162,12 +163,8 @@ def _text(file: Path, value: Any, where: str) -> str:
 
 
 def _date(file: Path, value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value))
+        return yaml_date(value)
     except ValueError:
         raise _fail(file, where, "bad date", expected="YYYY-MM-DD", found=_shown(value)) from None
 
@@ -178,13 +175,9 @@ def _shown(value: Any) -> str:
 
 
 def _yes_no(file: Path, value: Any, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("yes", "true", "identified"):
-        return True
-    if text in ("no", "false", "not identified"):
-        return False
+    answer = yaml_yes_no(value, ("yes", "true", "identified"), ("no", "false", "not identified"))
+    if answer is not None:
+        return answer
     raise _fail(file, where, "expected yes or no", expected="yes (identified) or no (not identified)", found=_shown(value))
 
 

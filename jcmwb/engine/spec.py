@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from jcmwb.engine.errors import JcmwbError, SpecError, SpecErrors
 from jcmwb.engine.facts import not_runnable
 from jcmwb.engine.formulas import Formula, Symbol, dependency_order
-from jcmwb.engine.strict_yaml import ReportedBadDate, load_yaml
+from jcmwb.engine.strict_yaml import ReportedBadDate, load_yaml, yaml_date
 from jcmwb.engine.units import parse_unit, same_dimension
 from jcmwb.library import paths
 
@@ -340,14 +340,10 @@ class _Reader:
         return number
 
     def date(self, value: Any, where: str) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
         if isinstance(value, ReportedBadDate):
             return dt.date.min  # already among the problems: the spec is refused anyway
         try:
-            return dt.date.fromisoformat(str(value))
+            return yaml_date(value)
         except ValueError as exc:
             raise self.fail(where, "bad date", expected="YYYY-MM-DD", found=repr(value)) from exc
 
@@ -664,20 +660,20 @@ def _parse(r: _Reader, raw: Any) -> Spec:
     # Each parameter and equation is read on its own; a name that failed is left out of the
     # checks that refer to it, so one mistake is reported once, not once per formula using it.
     failed: set[str] = set()
-    parameters: dict[str, Parameter] = {}
-    for key, value in raw["parameters"].items():
-        p = r.guard(_parameter, r, str(key), value)
-        if p is None:
-            failed.add(str(key))
-        else:
-            parameters[str(key)] = p
-    equations: dict[str, Equation] = {}
-    for key, value in raw["equations"].items():
-        e = r.guard(_equation, r, str(key), value)
-        if e is None:
-            failed.add(str(key))
-        else:
-            equations[str(key)] = e
+
+    def each(section: str, read: Callable[[_Reader, str, Any], Any]) -> dict[str, Any]:
+        """Every entry of ``raw[section]`` read by ``read``; the names that failed go to ``failed``."""
+        entries: dict[str, Any] = {}
+        for key, value in raw[section].items():
+            entry = r.guard(read, r, str(key), value)
+            if entry is None:
+                failed.add(str(key))
+            else:
+                entries[str(key)] = entry
+        return entries
+
+    parameters: dict[str, Parameter] = each("parameters", _parameter)
+    equations: dict[str, Equation] = each("equations", _equation)
     for name in sorted(set(parameters) & set(equations)):
         r.problems.append(r.fail(f"equations.{name}", "a name is both a parameter and an equation"))
     for p in parameters.values():

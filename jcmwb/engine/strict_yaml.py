@@ -7,6 +7,7 @@ alias bombs, huge integers). Errors name the file and line.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +196,28 @@ def load_yaml(path: Path, error: type[JcmwbError] = SpecError, problems: list[Sp
         raise error(f"not valid YAML ({getattr(exc, 'problem', exc)})", file=str(path), where=where) from exc
     finally:
         loader.dispose()
+
+
+# -- values as YAML reads them: the readers of specs, period files and project files share these --
+def yaml_date(value: Any) -> dt.date:
+    """A date as YAML reads it (a date; a date and time: its day) or as ISO text (``2024-04-01``).
+
+    Raises
+    ------
+    ValueError
+        ``value`` is none of these; the caller names its place in the file.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def yaml_yes_no(value: Any, yes: tuple[str, ...], no: tuple[str, ...]) -> bool | None:
+    """A yes/no answer: a YAML boolean, or one of the words ``yes`` or ``no`` (lower case,
+    blanks around ignored, as the value is written in any case); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text in yes else False if text in no else None
