@@ -310,6 +310,11 @@ def _first(bad_texts: np.ndarray, codes: np.ndarray) -> int | None:
     return int(np.argmax(bad_texts[codes]))
 
 
+def _cell_error(message: str, file: str, row: pd.Series, column: str, expected: str | None = None, found: Any = None) -> DataError:
+    """The error about one cell of a data file, named by its file row number and column."""
+    return DataError(message, file=file, where=f"row {row['row']}, column {column}", expected=expected, found=found)
+
+
 def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     """A column as finite numbers; the first row that is not one is refused by number.
 
@@ -322,10 +327,9 @@ def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     bad = pd.Series(~np.isfinite(values.to_numpy()), index=frame.index)
     if bad.any():
         first = frame.loc[bad].iloc[0]
-        where = f"row {first['row']}, column {column}"
         if pd.isna(values.loc[bad].iloc[0]) and str(first[column]).strip().lower().lstrip("+-") not in ("nan", "na"):
-            raise DataError("not a number", file=file, where=where, expected="a number", found=repr(first[column]))
-        raise DataError("not a finite number", file=file, where=where, expected="a finite number", found=repr(first[column]))
+            raise _cell_error("not a number", file, first, column, expected="a number", found=repr(first[column]))
+        raise _cell_error("not a finite number", file, first, column, expected="a finite number", found=repr(first[column]))
     return values
 
 
@@ -341,19 +345,12 @@ def _unit_factor(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, fi
         units = np.array([declared if (t == "" and declared) else t for t in texts], dtype=object)  # an empty cell takes the declared unit
         at = _first(units == "", codes)
         if at is not None:
-            first = frame.iloc[at]
-            raise DataError("no unit for this value", file=file, where=f"row {first['row']}, column unit", expected=f"a unit convertible to {target}")
+            raise _cell_error("no unit for this value", file, frame.iloc[at], "unit", expected=f"a unit convertible to {target}")
         if declared:
             at = _first(np.array([strip_period(u) != strip_period(declared) for u in units], dtype=bool), codes)
             if at is not None:
                 first = frame.iloc[at]
-                raise DataError(
-                    "unit in the file differs from the unit in the monitoring-period file",
-                    file=file,
-                    where=f"row {first['row']}, column unit",
-                    expected=declared,
-                    found=repr(first["unit"]),
-                )
+                raise _cell_error("unit in the file differs from the unit in the monitoring-period file", file, first, "unit", expected=declared, found=repr(first["unit"]))
         # In the order the units first appear in the file: the first unknown one is named.
         appearing = codes[np.sort(np.unique(codes, return_index=True)[1])]  # each code at its first row, in row order
         seen = list(dict.fromkeys(units[appearing]))
@@ -371,11 +368,10 @@ def _check_points(frame: pd.DataFrame, item: MonitoredInput, file: str) -> None:
         at = _first(~np.isin(texts, list(item.points)), codes)
         if at is not None:
             first = frame.iloc[at]
-            raise DataError("unknown monitoring point", file=file, where=f"row {first['row']}, column point", expected="one of " + ", ".join(item.points), found=repr(first["point"]))
+            raise _cell_error("unknown monitoring point", file, first, "point", expected="one of " + ", ".join(item.points), found=repr(first["point"]))
     at = _first(texts == "", codes)
     if at is not None:
-        first = frame.iloc[at]
-        raise DataError("no monitoring point", file=file, where=f"row {first['row']}, column point", expected="a point id")
+        raise _cell_error("no monitoring point", file, frame.iloc[at], "point", expected="a point id")
 
 
 _OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
@@ -410,18 +406,12 @@ def _timestamps(frame: pd.DataFrame, file: str) -> pd.Series:
     at = _first(offset, codes)
     if at is not None:
         first = frame.iloc[at]
-        raise DataError(
-            "timestamps with a time-zone offset are not supported",
-            file=file,
-            where=f"row {first['row']}, column timestamp",
-            expected="local time without offset",
-            found=repr(first["timestamp"]),
-        )
+        raise _cell_error("timestamps with a time-zone offset are not supported", file, first, "timestamp", expected="local time without offset", found=repr(first["timestamp"]))
     parsed = pd.to_datetime(pd.Series(texts, dtype="str"), errors="coerce", format="ISO8601")
     at = _first(parsed.isna().to_numpy(), codes)
     if at is not None:
         first = frame.iloc[at]
-        raise DataError("not a timestamp", file=file, where=f"row {first['row']}, column timestamp", expected="YYYY-MM-DD HH:MM (local time)", found=repr(first["timestamp"]))
+        raise _cell_error("not a timestamp", file, first, "timestamp", expected="YYYY-MM-DD HH:MM (local time)", found=repr(first["timestamp"]))
     if getattr(parsed.dt, "tz", None) is not None:
         raise DataError("timestamps with a time-zone offset are not supported", file=file, where="column timestamp", expected="local time without offset", found=repr(frame["timestamp"].iloc[0]))
     return pd.Series(parsed.to_numpy()[codes], index=frame.index)
@@ -470,14 +460,21 @@ def _ranges(missing: pd.DatetimeIndex, step: pd.Timedelta) -> list[tuple[pd.Time
     return [(missing[a], missing[b], int(b - a + 1)) for a, b in zip(starts, ends)]
 
 
-def _non_negative(frame: pd.DataFrame, message: str, file: str) -> pd.Series:
-    """The ``value`` column as numbers; a negative one is refused, naming its row."""
+def _in_unit(frame: pd.DataFrame, negative: str, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> pd.DataFrame:
+    """``frame`` with column ``v``: the ``value`` column in the parameter's unit.
+
+    A value that is no finite number, a negative one (refused with the message ``negative``)
+    and one above the plausibility bound are refused, naming their row.
+    """
     values = _numbers(frame, "value", file)
-    negative = values < 0
-    if negative.any():
-        first = frame.loc[negative].iloc[0]
-        raise DataError(message, file=file, where=f"row {first['row']}, column value", expected="a value >= 0", found=first["value"])
-    return values
+    below = values < 0
+    if below.any():
+        first = frame.loc[below].iloc[0]
+        raise _cell_error(negative, file, first, "value", expected="a value >= 0", found=first["value"])
+    factors, _ = _unit_factor(frame, item, param, file)
+    frame = frame.assign(v=values * factors)
+    _plausible(frame, frame["v"], "value", item, param, period, file)
+    return frame
 
 
 def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str, categories: dict[dt.date, str] | None = None) -> MonitoredData:
@@ -485,10 +482,7 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     stamps = _timestamps(frame, file)
     frame = frame.assign(ts=stamps)
     _duplicates(frame, ["ts", "point"], file)
-    values = _non_negative(frame, "negative energy", file)
-    factors, _ = _unit_factor(frame, item, param, file)
-    frame = frame.assign(v=values * factors)
-    _plausible(frame, frame["v"], "value", item, param, period, file)
+    frame = _in_unit(frame, "negative energy", item, param, period, file)
     start = pd.Timestamp(period.start)
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
     inside = (frame["ts"] >= start) & (frame["ts"] < end)
@@ -508,13 +502,7 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     offgrid = _off_grid(frame["ts"], start, step)
     if offgrid.any():
         first = frame.loc[offgrid].iloc[0]
-        raise DataError(
-            "timestamp not at the start of an interval",
-            file=file,
-            where=f"row {first['row']}, column timestamp",
-            expected=f"a timestamp every {label} from {period.start} 00:00",
-            found=repr(first["timestamp"]),
-        )
+        raise _cell_error("timestamp not at the start of an interval", file, first, "timestamp", expected=f"a timestamp every {label} from {period.start} 00:00", found=repr(first["timestamp"]))
     expected = pd.date_range(start, end, freq=step, inclusive="left")
     codes, texts = _text_codes(frame["point"])
     names = list(item.points) if item.points else sorted(texts)
@@ -610,11 +598,11 @@ def _inferred_step(frame: pd.DataFrame, item: MonitoredInput, file: str) -> pd.T
     distinct, counts = np.unique(diffs, return_counts=True)
     step = pd.Timedelta(distinct[int(np.argmax(counts))])
     if step < MIN_INTERVAL:
-        row = frame["row"].to_numpy()[order[1:][same][int(np.argmax(diffs == step.to_timedelta64()))]]
-        raise DataError(
+        raise _cell_error(
             "timestamps less than 1 second apart",
-            file=file,
-            where=f"row {row}, column timestamp",
+            file,
+            frame.iloc[order[1:][same][int(np.argmax(diffs == step.to_timedelta64()))]],
+            "timestamp",
             expected=f"interval data at least {MIN_INTERVAL.total_seconds():g} s apart (or interval: in monitored.{item.name})",
             found=f"{step.total_seconds():g} seconds after the point's previous timestamp",
         )
@@ -695,7 +683,7 @@ def _calendar(frame: pd.DataFrame, column: str, fmt: str, message: str, expected
     at = _first(parsed.isna().to_numpy(), codes)
     if at is not None:
         first = frame.iloc[at]
-        raise DataError(message, file=file, where=f"row {first['row']}, column {column}", expected=expected, found=repr(first[column]))
+        raise _cell_error(message, file, first, column, expected=expected, found=repr(first[column]))
     return pd.Series(parsed.array.take(codes), index=frame.index)
 
 
@@ -713,7 +701,7 @@ def _daily(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: 
     unknown = ~frame["category"].isin(list(texts))
     if unknown.any():
         first = frame.loc[unknown].iloc[0]
-        raise DataError("unknown day category", file=file, where=f"row {first['row']}, column category", expected="one of " + ", ".join(texts), found=repr(first["category"]))
+        raise _cell_error("unknown day category", file, first, "category", expected="one of " + ", ".join(texts), found=repr(first["category"]))
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
     inside = (frame["d"] >= start) & (frame["d"] <= end)
     days = pd.date_range(start, end, freq="D")
@@ -819,10 +807,11 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
             at = int((steps.values < 0).argmax()) + 1  # the first decrease
             row, before = mine.iloc[at], mine.iloc[at - 1]
             shown = f"{row['reading']}" if row["u"] == before["u"] else f"{row['reading']} {row['u']} = {converted.iloc[at]:,.6g} {mine['u'].iloc[0]}"
-            raise DataError(
+            raise _cell_error(
                 "register reading decreases (meter replaced or rolled over?)",
-                file=file,
-                where=f"row {row['row']}, column reading",
+                file,
+                row,
+                "reading",
                 expected="readings that never decrease",
                 found=f"{shown}, below {before['reading']}{'' if row['u'] == before['u'] else ' ' + str(before['u'])} at row {before['row']}",
             )
@@ -857,23 +846,14 @@ def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period
     months = _calendar(frame, "month", "%Y-%m", "not a month", "YYYY-MM", file)
     frame = frame.assign(m=months)
     _duplicates(frame, ["month", "point"], file)
-    values = _non_negative(frame, "negative value", file)
-    factors, _ = _unit_factor(frame, item, param, file)
-    frame = frame.assign(v=values * factors)
-    _plausible(frame, frame["v"], "value", item, param, period, file)
+    frame = _in_unit(frame, "negative value", item, param, period, file)
     month_end = frame["m"] + pd.offsets.MonthEnd(0)
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
     overlaps = (month_end >= start) & (frame["m"] <= end)
     partial = overlaps & ((frame["m"] < start) | (month_end > end))
     if partial.any():
         first = frame.loc[partial].iloc[0]
-        raise DataError(
-            "month only partly inside the monitoring period",
-            file=file,
-            where=f"row {first['row']}, column month",
-            expected=f"whole months between {period.start} and {period.end} (or interval data)",
-            found=first["month"],
-        )
+        raise _cell_error("month only partly inside the monitoring period", file, first, "month", expected=f"whole months between {period.start} and {period.end} (or interval data)", found=first["month"])
     expected_months = pd.period_range(period.start, period.end, freq="M").strftime("%Y-%m").tolist()
     expected_months = [m for m in expected_months if pd.Timestamp(m + "-01") >= start and (pd.Timestamp(m + "-01") + pd.offsets.MonthEnd(0)) <= end]
     points: dict[str, PointData] = {}
@@ -960,13 +940,7 @@ def _plausible(frame: pd.DataFrame, values: pd.Series, column: str, item: Monito
     if over.any():
         first = frame.loc[over].iloc[0]
         unit = _row_units(frame, item).loc[first.name]
-        raise DataError(
-            "implausibly large value",
-            file=file,
-            where=f"row {first['row']}, column {column}",
-            expected=f"{bound}; if it is right, raise the bound with plausible_max in the monitoring-period file",
-            found=f"{first[column]} {unit}".strip(),
-        )
+        raise _cell_error("implausibly large value", file, first, column, expected=f"{bound}; if it is right, raise the bound with plausible_max in the monitoring-period file", found=f"{first[column]} {unit}".strip())
 
 
 def _within_period(data: MonitoredData, item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> None:
