@@ -202,7 +202,7 @@ def markdown(impacts: Sequence[PeriodImpact], overrides: Sequence[Override], fol
     lines += ["", "## Credits per party", ""]
     if credits:
         lines += ["| project | period | vintage | party | before | after | difference |", "|---|---|---|---|---:|---:|---:|"]
-        lines += [f"| {md(i.project)} | {_period(i)} | {md(c.vintage)} | {md(c.party)} | {c.before:,} | {c.after:,} | {_signed(c.difference)} |" for i, c in credits]
+        lines += [f"| {md(i.project)} | {_period(i)} | {md(c.vintage)} | {md(c.party)} | {format_number(c.before, 0)} | {format_number(c.after, 0)} | {_signed(c.difference)} |" for i, c in credits]
     else:
         lines.append("No credits to show (no affected period gives a credit allocation).")
     notes = [i for i in listed if i.note and i.status == AFFECTED]
