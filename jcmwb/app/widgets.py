@@ -198,39 +198,32 @@ class MonthlyGrid:
         return {k: c.value for k, c in self.cells.items()}
 
 
-class CalibrationRows:
-    """Calibration records: point, date, error in percent; rows are added and removed by the user."""
+class _Rows:
+    """Rows the user adds and removes: the list, its add button (text ``add_text``) and a remove
+    button on each row. CSS classes: ``cls`` on the box, ``<cls>-add``, ``<cls>-row-<n>``."""
 
-    def __init__(self, texts: Texts, cls: str) -> None:
+    def __init__(self, texts: Texts, cls: str, add_text: str) -> None:
         self.texts = texts
         self.cls = cls
-        self.points: list[str] = []
-        self.rows: list[tuple[w.Combobox, w.DatePicker, w.Text, w.HBox]] = []
+        self.rows: list[tuple[Any, ...]] = []  # each row's fields, then its HBox
         self.list = w.VBox()
         self.add = w.Button(icon="plus", layout=w.Layout(width="auto"))
         self.add.add_class(css(cls.removeprefix("jcmwb-"), "add"))
-        texts.bind(self.add, "description", lambda lang: t("add_calibration", lang))
+        texts.bind(self.add, "description", lambda lang: t(add_text, lang))
         self.add.on_click(lambda _: self.add_row())
         self.box = w.VBox([self.list, w.HBox([self.add])])
         self.box.add_class(cls)
 
-    def set_points(self, points: Sequence[str]) -> None:
-        self.points = list(points)
-        for point, _, _, _ in self.rows:
-            point.options = tuple(self.points)
+    def add_row(self) -> None:
+        raise NotImplementedError
 
-    def add_row(self, point: str = "", date: Any = None, error: str = "") -> None:
-        n = len(self.rows) + 1
-        which = w.Combobox(value=point, options=tuple(self.points), ensure_option=False, layout=w.Layout(width="12em"))
-        when = w.DatePicker(value=date, layout=w.Layout(width="12em"))
-        size = w.Text(value=error, layout=w.Layout(width="8em"))
+    def _append(self, fields: tuple[Any, ...], shown: Sequence[w.Widget], n: int) -> None:
+        """A row showing ``shown`` and a remove button, numbered ``n``, kept as ``(*fields, row)``."""
         remove = w.Button(icon="trash", layout=w.Layout(width="auto"))
-        self.texts.bind(which, "placeholder", lambda lang: t("cal_point", lang))
-        self.texts.bind(size, "placeholder", lambda lang: t("cal_error", lang))
         self.texts.bind(remove, "tooltip", lambda lang: t("remove", lang))
-        row = w.HBox([which, when, size, remove])
+        row = w.HBox([*shown, remove])
         row.add_class(css(self.cls.removeprefix("jcmwb-"), "row", str(n)))
-        entry = (which, when, size, row)
+        entry = (*fields, row)
         remove.on_click(lambda _: self.remove_row(entry))
         self.rows.append(entry)
         self.list.children = [r for *_, r in self.rows]
@@ -239,6 +232,27 @@ class CalibrationRows:
         self.rows = [r for r in self.rows if r is not entry]
         self.list.children = [r for *_, r in self.rows]
 
+
+class CalibrationRows(_Rows):
+    """Calibration records: point, date, error in percent; rows are added and removed by the user."""
+
+    def __init__(self, texts: Texts, cls: str) -> None:
+        self.points: list[str] = []
+        super().__init__(texts, cls, "add_calibration")
+
+    def set_points(self, points: Sequence[str]) -> None:
+        self.points = list(points)
+        for point, _, _, _ in self.rows:
+            point.options = tuple(self.points)
+
+    def add_row(self, point: str = "", date: Any = None, error: str = "") -> None:
+        which = w.Combobox(value=point, options=tuple(self.points), ensure_option=False, layout=w.Layout(width="12em"))
+        when = w.DatePicker(value=date, layout=w.Layout(width="12em"))
+        size = w.Text(value=error, layout=w.Layout(width="8em"))
+        self.texts.bind(which, "placeholder", lambda lang: t("cal_point", lang))
+        self.texts.bind(size, "placeholder", lambda lang: t("cal_error", lang))
+        self._append((which, when, size), (which, when, size), len(self.rows) + 1)
+
     def raw(self) -> list[tuple[str, Any, str]]:
         return [(p.value.strip(), d.value, e.value.strip()) for p, d, e, _ in self.rows]
 
@@ -246,7 +260,7 @@ class CalibrationRows:
 REMAINDER = ""  # the rounding choice of the party that receives what is left after the others' rounding
 
 
-class AllocationRows:
+class AllocationRows(_Rows):
     """The Credit Allocation form's split: one row per party (its code, its share in %, its rounding).
 
     A party's credits are its share of the result, rounded up, down or to the nearest whole
@@ -255,17 +269,9 @@ class AllocationRows:
     """
 
     def __init__(self, texts: Texts, parties: Sequence[str], rules: Sequence[str]) -> None:
-        self.texts = texts
         self.rules = tuple(rules)
         self.made = 0
-        self.rows: list[tuple[w.Text, w.Text, w.Dropdown, w.HBox]] = []
-        self.list = w.VBox()
-        self.add = w.Button(icon="plus", layout=w.Layout(width="auto"))
-        self.add.add_class("jcmwb-allocation-add")
-        texts.bind(self.add, "description", lambda lang: t("allocation_add", lang))
-        self.add.on_click(lambda _: self.add_row())
-        self.box = w.VBox([self.list, w.HBox([self.add])])
-        self.box.add_class("jcmwb-allocation")
+        super().__init__(texts, "jcmwb-allocation", "allocation_add")
         for party in parties:
             self.add_row(party)
 
@@ -283,19 +289,7 @@ class AllocationRows:
         self.texts.bind(percent, "placeholder", lambda lang: t("allocation_share", lang))
         self.texts.bind(rounding, "options", self._rule_options)
         rounding.value = rule
-        remove = w.Button(icon="trash", layout=w.Layout(width="auto"))
-        self.texts.bind(remove, "tooltip", lambda lang: t("remove", lang))
-        percent_sign = HTML(value=html("%"))
-        row = w.HBox([code, percent, percent_sign, rounding, remove])
-        row.add_class(f"jcmwb-allocation-row-{n}")
-        entry = (code, percent, rounding, row)
-        remove.on_click(lambda _: self.remove_row(entry))
-        self.rows.append(entry)
-        self.list.children = [r for *_, r in self.rows]
-
-    def remove_row(self, entry: tuple) -> None:
-        self.rows = [r for r in self.rows if r is not entry]
-        self.list.children = [r for *_, r in self.rows]
+        self._append((code, percent, rounding), (code, percent, HTML(value=html("%")), rounding), n)
 
     def given(self) -> bool:
         """Whether the user gave a split (any share typed)."""
