@@ -23,10 +23,12 @@ the moment the form lists the points. The rule is kept by construction:
 
 from __future__ import annotations
 
+import base64
 import html as _html
 import re
 import string
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -135,3 +137,26 @@ def chart_text(text: object) -> str:
     Outside mathtext matplotlib shows ``\\$`` as ``$`` and every other character as it is.
     """
     return str(text).replace("$", r"\$")
+
+
+# The media type of each kind of file the app offers for download (a run's sheet, notebook
+# report and receipt, the period file; a project's ledger, chart and documents).
+MIME = {
+    ".csv": "text/csv",
+    ".html": "text/html",
+    ".json": "application/json",
+    ".md": "text/markdown",
+    ".png": "image/png",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".yaml": "application/x-yaml",
+}
+
+
+def download_item(key: str, path: Path, label: str) -> Markup:
+    """A list item linking to the file itself (a data URI: nothing is served from the work folder).
+
+    The file name and label are escaped for the page; the URI is base64 under a fixed media
+    type, so nothing from the file reaches the attribute unescaped. CSS class ``jcmwb-download-<key>``.
+    """
+    uri = f"data:{MIME.get(path.suffix, 'application/octet-stream')};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    return html("<li><a class='jcmwb-download jcmwb-download-{key}' download='{name}' href='{uri}'>{label}</a></li>", key=key, name=path.name, uri=uri, label=label)

@@ -15,7 +15,6 @@ Texts are English only for now. Every text from an input reaches the page throug
 
 from __future__ import annotations
 
-import base64
 import shutil
 import sys
 import tempfile
@@ -25,20 +24,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from jcmwb.app.markup import HTML, Markup, html, join
+from jcmwb.app.markup import HTML, Markup, download_item, html, join
 from jcmwb.engine.errors import JcmwbError
 from jcmwb.engine.spec import ROOT
 from jcmwb.run.project import all_warnings, issuance_warnings, prepare, write_project_outputs
 
 EXAMPLE_PROJECTS = ROOT / "data" / "examples" / "projects"
-
-
-MIME = {".csv": "text/csv", ".md": "text/markdown", ".json": "application/json", ".png": "image/png", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _data_uri(path: Path) -> str:
-    # base64 with a fixed MIME type: nothing from the file reaches the attribute unescaped.
-    return f"data:{MIME.get(path.suffix, 'application/octet-stream')};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def project_folders(work: Path | None = None) -> dict[str, Path]:
@@ -129,7 +120,7 @@ def downloads_html(folder: Path) -> Markup:
     links = []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         key = path.stem.split("_")[0] if "_" in path.stem else path.stem
-        links.append(html("<li><a class='jcmwb-download jcmwb-download-project-{key}' download='{name}' href='{uri}'>{name}</a></li>", key=key + path.suffix.replace(".", "-"), name=path.name, uri=_data_uri(path)))
+        links.append(download_item("project-" + key + path.suffix.replace(".", "-"), path, path.name))
     return html("<div class='jcmwb-section'>Downloads</div><ul class='jcmwb-project-downloads'>{links}</ul>", links=join("", links))
 
 

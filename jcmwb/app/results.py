@@ -11,7 +11,6 @@ record of ``jcmwb run`` (the executed notebook, its report and the receipt).
 
 from __future__ import annotations
 
-import base64
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,19 +20,13 @@ import ipywidgets as w
 from jcmwb.app.fonts import chart_families
 from jcmwb.app.i18n import engine_text
 from jcmwb.app.labels import WORDS, html_symbol, spec_html, spec_plain, spec_texts, t
-from jcmwb.app.markup import HTML, Markup, chart_text, html, join
+from jcmwb.app.markup import HTML, Markup, chart_text, download_item, html, join
 from jcmwb.app.widgets import Texts, set_options
 
 if TYPE_CHECKING:
     from jcmwb.engine.compute import Result
 
 BLOCK_ORDER = ("emission_reductions", "reference", "project", "defaults")
-MIME = {
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".json": "application/json",
-    ".html": "text/html",
-    ".yaml": "application/x-yaml",
-}
 
 
 def number(value: float) -> str:
@@ -198,22 +191,12 @@ def quality_html(result: Result, lang: str) -> Markup:
     return join("", parts)
 
 
-def _data_uri(path: Path) -> str:
-    mime = MIME.get(path.suffix, "application/octet-stream")
-    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
-def _link(key: str, path: Path, label: str) -> Markup:
-    # The file name is escaped for its attribute; the data URI is base64 and a fixed MIME type.
-    return html("<li><a class='jcmwb-download jcmwb-download-{key}' download='{name}' href='{uri}'>{label}</a></li>", key=key, name=path.name, uri=_data_uri(path), label=label)
-
-
 def downloads_html(folder: Path, period_file: Path, lang: str) -> Markup:
     """Links carrying the files themselves (nothing is served from the work folder): the sheet, the period file."""
     from jcmwb.run.runner import display_path
 
     links = [("mrs", folder / "MRS.xlsx", t("download_mrs", lang)), ("period", period_file, t("download_period", lang, name=period_file.name))]
-    items = join("", [_link(key, path, label) for key, path, label in links if path.exists()])
+    items = join("", [download_item(key, path, label) for key, path, label in links if path.exists()])
     return html(
         "<h4>{title}</h4><ul>{items}</ul><div class='jcmwb-hint'>{note}</div>",
         title=t("downloads", lang),
@@ -230,7 +213,7 @@ def record_html(folder: Path, lang: str) -> Markup:
         ("receipt", folder / "receipt.json", t("download_receipt", lang)),
         ("record-mrs", folder / "MRS.xlsx", t("download_record_mrs", lang)),
     ]
-    items = join("", [_link(key, path, label) for key, path, label in links if path.exists()])
+    items = join("", [download_item(key, path, label) for key, path, label in links if path.exists()])
     return html("<ul class='jcmwb-record-files'>{items}</ul>", items=items)
 
 
