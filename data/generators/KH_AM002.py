@@ -28,10 +28,12 @@ Model
 3. Day categories. In 2019 Cambodia had a severe electricity shortage (drought cut the hydro
    output; scheduled power cuts from March to June). Off-grid days are drawn from a seeded
    two-state Markov chain per day, with monthly probabilities of a cut starting
-   (``P_ENTER``) and persisting (``P_STAY``) peaking in April-May. The example's rule, which
-   is conservative (the diesel factor is the higher one): a day is an ``diesel`` day only if
-   the grid was unavailable at the site during all daylight hours (06:00-18:00); every other
-   day is a ``grid`` day.
+   (``P_ENTER``) and persisting (``P_STAY``) peaking in April-May. What defines a day's
+   category is not in the methodology's official summary (its text was not seen), so the rule
+   is this fictitious site's own assumption, stated in the period file: a day is a ``diesel``
+   day only if the grid was unavailable at the site during all daylight hours (06:00-18:00);
+   every other day is a ``grid`` day (conservative here, since the diesel factor is the
+   higher one).
 4. PV on diesel days: the site runs on two 800 kW diesel gensets; as many run as the load
    needs at 90 % loading, and the PV-diesel controller curtails the PV so that the running
    gensets keep at least 30 % load (minimum loading of diesel engines). PV output is therefore
