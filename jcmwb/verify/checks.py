@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jcmwb.engine.errors import InputError, JcmwbError
 from jcmwb.engine.spec import Spec, load_spec
 from jcmwb.engine.units import strip_period
-from jcmwb.sheets.reader import Cell, ReportedSheet, period_of
+from jcmwb.sheets.reader import period_of
 from jcmwb.sheets.workbook import plain_symbol
-from jcmwb.verify import formulas
+from jcmwb.verify import formulas, tpe
+from jcmwb.verify.context import Context
 from jcmwb.verify.data import er_from_data, reaggregate
-from jcmwb.verify.findings import ERROR, INCONSISTENCY, NOTE, Check, Finding, Verification
+from jcmwb.verify.findings import ERROR, INCONSISTENCY, NOTE, Check, Finding
 from jcmwb.verify.rebuild import is_total
 from jcmwb.verify.symbols import equation_of, feeds_result, names
 from jcmwb.verify.tolerance import agrees, number, ratio_hint, tolerance
@@ -35,46 +34,6 @@ NO_CACHED_VALUE = (
     "its value is taken as the formula gives it, and the formula is checked against the methodology's; "
     "open and save the sheet in a spreadsheet program to compare the numbers too"
 )
-
-
-@dataclass
-class Context:
-    """What the checks of one sheet read, and where they write.
-
-    Attributes
-    ----------
-    sheet
-        The sheet as read (``jcmwb.sheets.reader.read_sheet``).
-    spec
-        The spec the recomputation used.
-    result, raw
-        The recomputation and the monitoring-period mapping rebuilt from the sheet.
-    verification
-        The outcome: findings, check lines, ER_p reported and recomputed.
-    data
-        The ``--data`` folder, if given.
-    uncached
-        Formula cells without a stored value (found by ``check_calc`` and ``check_result``).
-    holes
-        (worksheet, A1) of the cells a formula uses that hold no number (``check_references``).
-    """
-
-    sheet: ReportedSheet
-    spec: Spec
-    result: Result
-    raw: dict[str, Any]
-    verification: Verification
-    data: Path | None = None
-    uncached: list[Cell] = field(default_factory=list)
-    holes: set[tuple[str, str]] = field(default_factory=set)
-
-    @property
-    def findings(self) -> list[Finding]:
-        return self.verification.findings
-
-    @property
-    def checks(self) -> list[Check]:
-        return self.verification.checks
 
 
 def check_columns(ctx: Context) -> None:
@@ -364,7 +323,8 @@ def check_data(ctx: Context) -> None:
     if ctx.data is None:
         return
     v = ctx.verification
-    aggregated = reaggregate(ctx.sheet, ctx.spec, ctx.raw, ctx.data, ctx.findings, ctx.checks)
+    engine = tpe.period_result(ctx) if ctx.period is not None else None
+    aggregated = reaggregate(ctx.sheet, ctx.spec, ctx.raw, ctx.data, ctx.findings, ctx.checks, declared=ctx.period, engine=engine, engine_error=ctx.period_error)
     v.er_from_data = er_from_data(ctx.sheet, ctx.raw, aggregated, ctx.findings)
     if v.er_from_data is not None:
         v.er_recomputed = v.er_from_data
@@ -382,5 +342,7 @@ CHECKS: tuple[Callable[[Context], None], ...] = (
     check_result,
     check_uncached,
     check_allocation,
+    *tpe.BEFORE_DATA,
     check_data,
+    *tpe.AFTER_DATA,
 )

@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 
 from jcmwb.engine.errors import InputError
-from jcmwb.verify.findings import ERROR, INCONSISTENCY
+from jcmwb.verify.findings import CAR, CL, ERROR, FAR, INCONSISTENCY
 from jcmwb.verify.receipt import verify_receipt
-from jcmwb.verify.report import finding_line, fmt, receipt_lines, write_reports
+from jcmwb.verify.report import finding_line, fmt, materiality_line, receipt_lines, write_reports
 from jcmwb.verify.sheet import verify_sheet
 
 
@@ -37,8 +37,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from jcmwb.run.output_folder import check_output_folder
 
     if args.receipt:
-        if args.sheet or args.data:
-            raise InputError("a receipt is verified on its own", where="--receipt", expected="jcmwb verify --receipt receipt.json [--out DIR]", found="a sheet or --data as well")
+        if args.sheet or args.data or args.period or args.materiality is not None or args.calibration_every:
+            raise InputError("a receipt is verified on its own", where="--receipt", expected="jcmwb verify --receipt receipt.json [--out DIR]", found="a sheet, --data, --period, --materiality or --calibration-every as well")
         # Checked before the re-run, so a wrong --out costs no kernel run and writes nothing.
         keep = check_output_folder(args.out, [args.receipt], option="--out") if args.out else None
         check = verify_receipt(args.receipt, keep=keep)
@@ -49,12 +49,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise InputError("nothing to verify", expected="jcmwb verify SHEET.xlsx [--data DIR] or jcmwb verify --receipt receipt.json")
     out = Path(args.out) if args.out else default_report_folder(args.sheet)
     check_output_folder(out, [args.sheet, *([args.data] if args.data else [])], option="--out" if args.out else "the report folder (default; choose another with --out)")
-    v = verify_sheet(args.sheet, data=args.data)
+    v = verify_sheet(args.sheet, data=args.data, period=args.period, materiality=args.materiality, calibration_every=args.calibration_every)
     written = write_reports(v, out, tpe=args.tpe or "", participants=args.participant or "")
     materiality = "n/a" if v.materiality_percent is None else f"{v.materiality_percent:+.3f} %"
     print(f"{v.methodology} ver{v.version} {v.reference}: ER_p reported {fmt(v.er_reported) or 'n/a'}, recomputed {fmt(v.er_recomputed)} {v.er_unit} (materiality {materiality})")
+    print(materiality_line(v))
     for f in v.findings:
-        print(finding_line(f))
+        print(f"{f.action_class:3} {finding_line(f)}")
+    print(f"findings by class: {v.count_class(CAR)} CAR, {v.count_class(CL)} CL, {v.count_class(FAR)} FAR")
     verdict = "AGREES" if v.agrees else f"DISCREPANCIES FOUND ({v.count(ERROR)} error(s), {v.count(INCONSISTENCY)} inconsistency(ies))"
     where = os.path.relpath(out) if not args.out and not os.path.relpath(out).startswith("..") else str(out)
     print(f"{verdict}: report in {', '.join(p.name for p in written)} ({where})")
@@ -72,6 +74,14 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--data", metavar="DIR", help="folder with the monitoring data files named in Table 1 column (h): re-aggregate and compare")
     p.add_argument("--receipt", metavar="RECEIPT.json", help="receipt.json: re-run the calculation and compare every hash")
     p.add_argument("--out", metavar="DIR", help="folder for verification.md/.xlsx and the draft report (default: SHEET-verification/ beside the sheet), or with --receipt for the re-run's outputs; a new or empty folder, or one jcmwb wrote")
+    p.add_argument("--period", metavar="FILE", help="the monitoring-period file (YAML) of the sheet: check its calibration dates, eligibility answers, data gaps and outliers (default: the one in --data, if any)")
+    p.add_argument("--materiality", metavar="PERCENT", help="materiality threshold in %% of the recomputed ER_p (default 5, a jcmwb choice, provisional: see docs/verify.md)")
+    p.add_argument(
+        "--calibration-every",
+        metavar="[PARAM=]DURATION",
+        action="append",
+        help="required calibration interval, e.g. 1y, 6m, 90d, or EG_i_p=1y for one parameter (repeatable); no default: the methodologies read state none",
+    )
     p.add_argument("--tpe", metavar="NAME", help="name of the third-party entity, for the draft verification report")
     p.add_argument("--participant", metavar="NAME", help="project participant(s), for the draft verification report")
     p.set_defaults(func=cmd_verify)

@@ -62,7 +62,18 @@ def _head(file: Path) -> str:
         return handle.read(200).decode("utf-8", errors="ignore").lstrip("\ufeff").lower()
 
 
-def reaggregate(sheet: ReportedSheet, spec: Spec, raw: dict[str, Any], folder: Path, findings: list[Finding], checks: list[Check]) -> dict[str, dict[str, float]]:
+def reaggregate(
+    sheet: ReportedSheet,
+    spec: Spec,
+    raw: dict[str, Any],
+    folder: Path,
+    findings: list[Finding],
+    checks: list[Check],
+    *,
+    declared: tuple[Path, Any] | None = None,
+    engine: Any = None,
+    engine_error: str = "",
+) -> dict[str, dict[str, float]]:
     """Re-aggregate the raw monitoring data and compare it with Table 1.
 
     With a monitoring-period file for this methodology in ``folder``, the engine recomputes
@@ -72,6 +83,10 @@ def reaggregate(sheet: ReportedSheet, spec: Spec, raw: dict[str, Any], folder: P
     are found by the names cited in column (h) and read on their own (the unit from their
     ``unit`` column, the format from their header) over the period the sheet states; no
     corrections are applied then.
+
+    ``declared`` (path, period) is the monitoring-period file to use instead of looking in
+    ``folder`` (``--period``), ``engine`` its recomputation when already made (or
+    ``engine_error``, why it could not be made).
 
     Returns the re-aggregated totals: parameter -> point -> value.
     """
@@ -90,14 +105,17 @@ def reaggregate(sheet: ReportedSheet, spec: Spec, raw: dict[str, Any], folder: P
     aggregated: dict[str, dict[str, float]] = {}
     if not by_param:
         return aggregated
-    declared = period_file_in(folder, spec, sheet)
-    engine = None
+    if declared is None:
+        declared = period_file_in(folder, spec, sheet)
     if declared is not None:
         period_path, period = declared
-        try:
-            engine = calculate(period)
-        except JcmwbError as exc:
-            findings.append(Finding(NOTE, f"'{sheet.input_sheet}'!Table 1", "data", f"the monitoring-period file {period_path.name} could not be recomputed: {exc.line()}"))
+        if engine is None and not engine_error:
+            try:
+                engine = calculate(period)
+            except JcmwbError as exc:
+                engine_error = exc.line()
+        if engine_error:
+            findings.append(Finding(NOTE, f"'{sheet.input_sheet}'!Table 1", "data", f"the monitoring-period file {period_path.name} could not be recomputed: {engine_error}"))
         file_period = (period.start.isoformat(), period.end.isoformat())
         if file_period != stated:
             first = sheet.table1[0].period

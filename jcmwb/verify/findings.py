@@ -13,8 +13,23 @@ note
     for the TPE's attention; does not make the sheet fail (a formula replaced by a typed
     number of the same value, a data file that is not in the data folder).
 
-The checks that make findings are in ``jcmwb.verify.checks``; the reports that show them in
-``jcmwb.verify.report``.
+Classes, as JCM verification reports raise them
+-----------------------------------------------
+CAR (corrective action request)
+    to be corrected before the TPE can conclude: every error and every inconsistency.
+CL (clarification request)
+    information the TPE needs from the project participants: every note, unless its check
+    classes it otherwise.
+FAR (forward action request)
+    to be acted on in the next monitoring period; the credited amount of this one stands
+    (a data gap treated conservatively, a calibration that falls due): set by the check.
+
+The rule is jcmwb's (status provisional): the classes are named in the JCM Verification
+Report Form (its overview table reads "No CAR or CL remaining"), their
+assignment to the severities is not, so a TPE may re-class any finding in its own report.
+
+The checks that make findings are in ``jcmwb.verify.checks`` and ``jcmwb.verify.tpe``; the
+reports that show them in ``jcmwb.verify.report``.
 """
 
 from __future__ import annotations
@@ -27,6 +42,10 @@ from jcmwb.verify.tolerance import is_number
 
 ERROR, INCONSISTENCY, NOTE = "error", "inconsistency", "note"
 SEVERITIES = (ERROR, INCONSISTENCY, NOTE)
+CAR, CL, FAR = "CAR", "CL", "FAR"
+CLASSES = (CAR, CL, FAR)
+# The documented rule (module docstring): a check may class a note FAR (Finding.action).
+CLASS_OF_SEVERITY = {ERROR: CAR, INCONSISTENCY: CAR, NOTE: CL}
 
 
 @dataclass
@@ -49,6 +68,8 @@ class Finding:
         The tolerance used when numbers were compared.
     equation
         The methodology's equation concerned (``RE_p = sum(EG_i_p, i) * EF_RE``).
+    action
+        ``FAR`` where the check says so (a note only); empty for the rule of the module docstring.
     """
 
     severity: str
@@ -59,6 +80,14 @@ class Finding:
     found: Any = None
     tolerance: float | None = None
     equation: str = ""
+    action: str = ""
+
+    @property
+    def action_class(self) -> str:
+        """``CAR``, ``CL`` or ``FAR``: the check's own class for a note, else the severity's."""
+        if self.action == FAR and self.severity == NOTE:
+            return FAR
+        return CLASS_OF_SEVERITY[self.severity]
 
     @property
     def difference(self) -> float | None:
@@ -110,6 +139,9 @@ class Verification:
     er_from_inputs: float | None = None
     er_from_data: float | None = None
     produced_by_jcmwb: bool = False
+    # The threshold [%] the materiality is judged against, and where it comes from.
+    materiality_threshold: float | None = None
+    materiality_basis: str = ""
 
     @property
     def agrees(self) -> bool:
@@ -122,6 +154,18 @@ class Verification:
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def count_class(self, action: str) -> int:
+        """How many findings are of class ``CAR``, ``CL`` or ``FAR``."""
+        return sum(1 for f in self.findings if f.action_class == action)
+
+    @property
+    def materiality_passes(self) -> bool | None:
+        """``|materiality| <= threshold`` (a misstatement either way counts); None when not assessed."""
+        m = self.materiality_percent
+        if m is None or self.materiality_threshold is None:
+            return None
+        return abs(m) <= self.materiality_threshold
 
     @property
     def materiality_percent(self) -> float | None:

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jcmwb.verify.findings import ERROR, INCONSISTENCY, NOTE, Finding, Verification
+from jcmwb.verify.findings import CAR, CL, ERROR, FAR, INCONSISTENCY, NOTE, Finding, Verification
 from jcmwb.verify.tolerance import is_number
 
 if TYPE_CHECKING:
@@ -67,6 +67,19 @@ def _materiality(v: Verification) -> str:
     return "n/a" if v.materiality_percent is None else f"{v.materiality_percent:+.3f} %"
 
 
+def materiality_line(v: Verification) -> str:
+    """``materiality +0.000 % against the threshold of 5 % (jcmwb default, ...): PASS``."""
+    if v.materiality_threshold is None:
+        return "materiality: not assessed"
+    verdict = {True: "PASS", False: "FAIL", None: "not assessed (no ER_p reported)"}[v.materiality_passes]
+    return f"materiality {_materiality(v)} against the threshold of {v.materiality_threshold:g} % ({v.materiality_basis}): {verdict}"
+
+
+def _classes(v: Verification) -> str:
+    remaining = v.count_class(CAR) + v.count_class(CL)
+    return f"{v.count_class(CAR)} CAR, {v.count_class(CL)} CL, {v.count_class(FAR)} FAR; " + ("no CAR or CL remaining" if not remaining else "CAR or CL remaining")
+
+
 def _outcome(v: Verification) -> str:
     counts = f"{v.count(ERROR)} error(s), {v.count(INCONSISTENCY)} inconsistency(ies), {v.count(NOTE)} note(s); {v.checked} values checked"
     return f"**{'the sheet agrees with the recomputation' if v.agrees else 'DISCREPANCIES FOUND'}** ({counts})"
@@ -74,13 +87,13 @@ def _outcome(v: Verification) -> str:
 
 def findings_table(v: Verification) -> list[str]:
     """The findings as Markdown table lines."""
-    lines = ["| # | severity | cell | parameter | expected | found | difference | tolerance | equation | finding |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| # | class | severity | cell | parameter | expected | found | difference | tolerance | equation | finding |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for n, f in enumerate(v.findings, start=1):
         lines.append(
-            f"| {n} | {f.severity} | {_cell(f.cell)} | {_cell(f.parameter)} | {_cell(f.expected)} | {_cell(f.found)} | {_cell(f.difference)} | {_tolerance(f.tolerance)} | {_cell(f.equation)} | {_cell(f.message)} |"
+            f"| {n} | {f.action_class} | {f.severity} | {_cell(f.cell)} | {_cell(f.parameter)} | {_cell(f.expected)} | {_cell(f.found)} | {_cell(f.difference)} | {_tolerance(f.tolerance)} | {_cell(f.equation)} | {_cell(f.message)} |"
         )
     if not v.findings:
-        lines.append("| | | | | | | | | | no findings |")
+        lines.append("| | | | | | | | | | | no findings |")
     return lines
 
 
@@ -96,6 +109,8 @@ def report_markdown(v: Verification) -> str:
         f"  - recomputed from the sheet's own inputs (Table 1, Table 2, the methodology's defaults): {fmt(v.er_from_inputs)} {v.er_unit}",
         *([f"  - recomputed from the re-aggregated monitoring data instead of Table 1: {fmt(v.er_from_data)} {v.er_unit}"] if v.er_from_data is not None else []),
         f"- Outcome: {_outcome(v)}",
+        f"- {materiality_line(v)}",
+        f"- Findings by class: {_classes(v)}",
         f"- Raw data re-aggregated from: {v.data}" if v.data else "- Raw data: not re-aggregated (no --data folder given)",
     ]
     if v.provisional:
@@ -106,7 +121,9 @@ def report_markdown(v: Verification) -> str:
 
 _TOLERANCE_NOTE = (
     "Severities: *error* changes the credited amount; *inconsistency* is wrong without changing it; "
-    "*note* is for the TPE's attention. Tolerance: max(1e-6 x |expected|, half a unit of the last decimal "
+    "*note* is for the TPE's attention. Classes (a jcmwb rule, provisional): every error and inconsistency is a "
+    "CAR (corrective action request), a note a CL (clarification request) unless its check makes it a FAR "
+    "(forward action request: for the next monitoring period). Tolerance: max(1e-6 x |expected|, half a unit of the last decimal "
     "the cell displays); a rounded result (ER_p) must agree exactly."
 )
 
@@ -143,7 +160,9 @@ def draft_report(v: Verification, *, tpe: str = "", participants: str = "") -> s
         f"| ER_p recomputed, used for the materiality (from the data where re-aggregated) | {fmt(v.er_recomputed)} {v.er_unit} |",
         f"| difference (reported - recomputed) | {fmt(None if v.er_reported is None or v.er_recomputed is None else v.er_reported - v.er_recomputed)} {v.er_unit} |",
         f"| materiality | {_materiality(v)} |",
+        f"| materiality threshold | {_cell(materiality_line(v).split(' against ', 1)[-1])} |",
         f"| findings | {v.count(ERROR)} error(s), {v.count(INCONSISTENCY)} inconsistency(ies), {v.count(NOTE)} note(s) |",
+        f"| findings by class | {_classes(v)} |",
         "",
     ]
     if v.provisional:
@@ -160,7 +179,7 @@ def draft_report(v: Verification, *, tpe: str = "", participants: str = "") -> s
     evidence = (
         f"ER_p recomputed: {fmt(v.er_recomputed)} {v.er_unit}; reported: {fmt(v.er_reported)} {v.er_unit} ({_materiality(v)}). "
         f"{v.count(ERROR)} error(s) in the credited amount, {v.count(INCONSISTENCY)} inconsistency(ies), {v.count(NOTE)} note(s); "
-        f"{v.checked} values checked. " + ("The sheet agrees with the recomputation." if v.agrees else "The sheet does NOT agree with the recomputation: see section D.")
+        f"{v.checked} values checked. {materiality_line(v)}. Findings by class: {_classes(v)}. " + ("The sheet agrees with the recomputation." if v.agrees else "The sheet does NOT agree with the recomputation: see section D.")
     )
     lines += [
         "## E. Verification opinion",
@@ -216,6 +235,9 @@ def _workbook(v: Verification, path: Path) -> None:
         ("Materiality [%]", v.materiality_percent),
         ("Outcome", "agrees" if v.agrees else "discrepancies found"),
         ("Errors / inconsistencies / notes", f"{v.count(ERROR)} / {v.count(INCONSISTENCY)} / {v.count(NOTE)}"),
+        ("Materiality threshold [%]", v.materiality_threshold),
+        ("Materiality assessment", materiality_line(v)),
+        ("CAR / CL / FAR", f"{v.count_class(CAR)} / {v.count_class(CL)} / {v.count_class(FAR)}"),
         ("Raw data re-aggregated from", v.data or "(not given)"),
         ("Provisional defaults used", ", ".join(v.provisional) or "none"),
     ]
@@ -228,8 +250,8 @@ def _workbook(v: Verification, path: Path) -> None:
     summary.set_column(0, 0, 32)
     summary.set_column(1, 1, 48)
     sheet = book.add_worksheet("Findings")
-    findings = [(n, f.severity, f.cell, f.parameter, f.expected, f.found, f.difference, f.tolerance, f.equation, f.message) for n, f in enumerate(v.findings, start=1)]
-    _table(sheet, ("#", "Severity", "Cell", "Parameter", "Expected", "Found", "Difference", "Tolerance", "Equation", "Finding"), findings, bold, number, wrap)
+    findings = [(n, f.severity, f.cell, f.parameter, f.expected, f.found, f.difference, f.tolerance, f.equation, f.message, f.action_class) for n, f in enumerate(v.findings, start=1)]
+    _table(sheet, ("#", "Severity", "Cell", "Parameter", "Expected", "Found", "Difference", "Tolerance", "Equation", "Finding", "Class"), findings, bold, number, wrap)
     sheet.set_column(1, 1, 13)
     sheet.set_column(2, 3, 26)
     sheet.set_column(4, 7, 16)
