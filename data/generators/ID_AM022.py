@@ -10,7 +10,10 @@ Writes three files for calendar year 2022, the same bytes on every run, into
 ``cooling-2022-monthly.csv``
     cooling energy per chiller and month from the chilled-water heat meters, GJ (``monthly``).
 ``auxiliaries-2022-monthly.csv``
-    electricity of each chiller's pumps and burner blower per month, kWh (``monthly``).
+    electricity of the pumps for absorbing solution and refrigerant built into each chiller, per
+    month, kWh (``monthly``): the only electricity JCM_ID_AM022 counts for these chillers (no
+    hot-water pump applies to them; chilled-water pumps, cooling-water pumps and the cooling
+    tower are excluded by the methodology and not metered here).
 ``gas-2022-register.csv``
     daily gas-meter readings at 00:00 per chiller, Nm3 (``register``).
 
@@ -35,9 +38,11 @@ with two double-effect absorption chillers (example values):
    neglected). AC-1 takes up to 1,750 kW of exhaust heat while the engine runs (06:00-22:00
    Monday-Saturday, not on holidays); its burner gives the rest. Gas [Nm3] = burner heat /
    36.4 MJ/Nm3 (LHV of the pipeline gas, an example value used only to make the data).
-4. Auxiliaries while running: AC-1 9 kW (solution and refrigerant pumps, purge, controls)
-   + 3 kW burner blower while firing; AC-2 5 kW + 2 kW.
-5. The heat meters report GJ per month, the auxiliary meters kWh per month, the gas meters
+4. Built-in pumps (absorbing solution and refrigerant) while running: AC-1 7.5 kW, AC-2 4 kW.
+   AC-1 takes exhaust gas, AC-2 fires gas: neither has a hot-water pump. Other electricity of
+   the chillers (burner blower, controls) and the chilled-water and cooling-water pumps and the
+   cooling tower are outside what the methodology counts and are not in the data.
+5. The heat meters report GJ per month, the pump meters kWh per month, the gas meters
    are read daily at 00:00 (whole Nm3).
 """
 
@@ -50,7 +55,7 @@ from _models import EXAMPLES, KW_PER_USRT, ar1, daily_temperature, days, rng, wr
 
 SEED = 2022_0022
 START, END = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
-CHILLERS = {"AC-1": (500.0, 1.35, 9.0, 3.0, 1_845_210), "AC-2": (200.0, 1.30, 5.0, 2.0, 310_442)}  # cap USRt, COP, aux kW, blower kW, first reading
+CHILLERS = {"AC-1": (500.0, 1.35, 7.5, 1_845_210), "AC-2": (200.0, 1.30, 4.0, 310_442)}  # cap USRt, COP, built-in pumps kW, first gas reading
 EXHAUST_KW = 1750.0
 NCV_MJ_PER_NM3 = 36.4
 PROCESS_USRT, ENVELOPE_USRT_PER_K, FRESH_AIR_USRT_PER_K = 420.0, 9.0, 14.0
@@ -71,7 +76,7 @@ def engine_runs(day: dt.date, hour: int) -> bool:
 
 
 def simulate() -> dict[str, dict[str, np.ndarray]]:
-    """Per chiller: cooling [GJ], auxiliary electricity [kWh] and gas [Nm3] per day."""
+    """Per chiller: cooling [GJ], built-in pump electricity [kWh] and gas [Nm3] per day."""
     calendar = days(START, END)
     weather = 0.6 * ar1(rng(SEED, 1), len(calendar), 0.7)
     variation = 1.0 + 0.05 * ar1(rng(SEED, 2), len(calendar), 0.6)
@@ -83,7 +88,7 @@ def simulate() -> dict[str, dict[str, np.ndarray]]:
             wet = wet_mean + 0.25 * (dry - dry_mean)
             load = PROCESS_USRT * production(day, hour) + ENVELOPE_USRT_PER_K * max(dry - 24.0, 0) + FRESH_AIR_USRT_PER_K * max(wet - 18.0, 0)
             remaining = load * variation[k]
-            for point, (cap, cop, aux, blower, _) in CHILLERS.items():
+            for point, (cap, cop, pumps, _) in CHILLERS.items():
                 q = min(remaining, cap)
                 remaining -= q
                 if q <= 0:
@@ -93,7 +98,7 @@ def simulate() -> dict[str, dict[str, np.ndarray]]:
                 exhaust = min(heat_kw, EXHAUST_KW) if point == "AC-1" and engine_runs(day, hour) else 0.0
                 burner_kw = heat_kw - exhaust
                 out[point]["cool"][k] += cool_kw * 3.6e-3  # kWh -> GJ
-                out[point]["elec"][k] += aux + (blower if burner_kw > 0 else 0.0)
+                out[point]["elec"][k] += pumps
                 out[point]["gas"][k] += burner_kw * 3.6 / NCV_MJ_PER_NM3
     return out
 
@@ -121,7 +126,7 @@ def main() -> None:
     write_lines(folder / "gas-2022-register.csv", "timestamp,point,reading,unit", rows)
     for point in CHILLERS:
         print(
-            f"ID_AM022 {point}: cooling {data[point]['cool'].sum():,.1f} GJ, auxiliaries {data[point]['elec'].sum() / 1000:,.3f} MWh, "
+            f"ID_AM022 {point}: cooling {data[point]['cool'].sum():,.1f} GJ, built-in pumps {data[point]['elec'].sum() / 1000:,.3f} MWh, "
             f"gas {data[point]['gas'].sum():,.0f} Nm3"
         )
 
