@@ -135,7 +135,7 @@ def check_eligibility(ctx: Context) -> None:
     answers = ctx.period[1].eligibility
     for criterion in criteria:
         where = _period_where(ctx, f"eligibility.{criterion.id}")
-        text = str(criterion.text)
+        text = str(criterion.text).rstrip(".")
         answer = answers.get(criterion.id)
         shown = "not answered" if answer is None else ("yes" if answer else "NO")
         ctx.checks.append(Check(f"criterion {criterion.id}", KIND["eligibility"], where, shown, "yes", basis=text, result="agrees" if answer else "differs"))
