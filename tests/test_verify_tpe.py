@@ -308,7 +308,8 @@ def test_bad_option_values_exit_2_with_one_line(th001, tmp_path, capsys, options
 def test_period_of_another_methodology_exits_2(th001, period, tmp_path, capsys):
     assert main(["verify", str(th001), "--period", str(period), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "the monitoring-period file is for another methodology; expected TH_AM001, found 'TH_AM008'" in err or "expected TH_AM001, found TH_AM008" in err
+    assert err == f"error: {period}: methodology: the monitoring-period file is for another methodology; expected TH_AM001, found TH_AM008\n"
+    assert not (tmp_path / "out").exists()
 
 
 def test_parse_every_names():
