@@ -327,6 +327,7 @@ def test_monitored_hours_beyond_the_period_are_refused():
             "U_i": {"values": {"L-1": 110}, "unit": "kV", "source": "diagram"},
             "L_i": {"values": {"L-1": 40}, "unit": "km", "source": "survey"},
             "A_i": {"values": {"L-1": 300}, "unit": "mm**2", "source": "data sheet"},
+            "R_DC_PJ_i": {"values": {"L-1": 3.1}, "unit": "ohm", "source": "test report"},
         },
         "monitored": {
             "E_sent_i_p": {"option": "C", "unit": "MWh", "values": {"L-1": 14880}},

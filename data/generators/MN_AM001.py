@@ -12,7 +12,9 @@ readings in MWh at 00:00 on the first of each month and on 2022-01-01):
 ``data/examples/MN_AM001/received-registers-2021.csv``
     the receiving-end meters of the same lines.
 
-The hours each line was energised are typed in the period file (printed by this script).
+The hours each line was energised, and each project line's DC resistance at 20 degC (its
+R20 x length, the official monitoring parameter "direct current resistance of the transmission
+line"), are typed in the period file (both printed by this script).
 Nothing here was measured; it is not data of any JCM project.
 
 Model
@@ -103,7 +105,8 @@ def main() -> None:
     write_csv(OUT / "received-registers-2021.csv", ["timestamp", "point", "reading", "unit"], recv_rows)
     for point in LINES:
         e_sent, loss = sent[point].sum(), sent[point].sum() - received[point].sum()
-        print(f"{point}: sent {e_sent:,.2f} MWh, loss {loss:,.2f} MWh ({loss / e_sent:.2%}), energised {hours[point]} h")
+        r_dc = LINES[point][2] * LINES[point][1]
+        print(f"{point}: sent {e_sent:,.2f} MWh, loss {loss:,.2f} MWh ({loss / e_sent:.2%}), energised {hours[point]} h, DC resistance at 20 degC {r_dc:.4f} ohm")
 
 
 if __name__ == "__main__":
