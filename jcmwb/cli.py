@@ -16,12 +16,9 @@ from pathlib import Path
 
 from jcmwb import __version__
 from jcmwb.engine.errors import InputError, JcmwbError, SpecError
+from jcmwb.engine.numbers import format_number
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}"
 
 
 # -- run ------------------------------------------------------------------------------------
@@ -32,7 +29,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     outcome = run(args.file, args.out)
     summary = outcome.summary  # the notebook kernel's Result: the run's one calculation
     period = summary["period"]
-    print(f"{outcome.result_name} = {_fmt(outcome.er)} {outcome.unit}  ({summary['methodology']} ver{summary['version']}, {summary['project']}, {period['start']}_{period['end']})")
+    print(f"{outcome.result_name} = {format_number(outcome.er, whole=True)} {outcome.unit}  ({summary['methodology']} ver{summary['version']}, {summary['project']}, {period['start']}_{period['end']})")
     for warning in summary["warnings"]:
         print(f"warning: {warning}")
     if summary["gaps"]:
@@ -69,7 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 from jcmwb.engine.compute import calculate
 
                 result = calculate(path)
-                print(f"ok  {target}: {result.spec.result} = {_fmt(result.er)}")
+                print(f"ok  {target}: {result.spec.result} = {format_number(result.er, whole=True)}")
             else:
                 spec = load_spec(target)
                 print(f"ok  {spec.id} ({len(spec.parameters)} parameters, {len(spec.equations)} equations)")
@@ -123,12 +120,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     with tqdm(total=len(files), unit="period", disable=None, file=sys.stderr, leave=False) as bar:
         for done, outcome in enumerate(run_all(files, reports=args.reports, jobs=args.jobs, scheduler=args.scheduler), start=1):
             failures += not outcome.ok
-            shown = f"{outcome.result_name} = {_fmt(outcome.er)} {outcome.unit} -> {display_path(Path(outcome.out_dir))}/" if outcome.ok else outcome.message
+            shown = f"{outcome.result_name} = {format_number(outcome.er, whole=True)} {outcome.unit} -> {display_path(Path(outcome.out_dir))}/" if outcome.ok else outcome.message
             marks = ("#" * (20 * done // len(files))).ljust(20)
             bar.write(f"[{marks}] {done}/{len(files)} {'ok   ' if outcome.ok else 'ERROR'} {outcome.path}: {shown}", file=sys.stdout)
             bar.update()
     sys.stdout.flush()
-    print(f"done in {time.perf_counter() - started:.1f} s: {len(files) - failures} ok, {failures} failed")
+    print(f"done in {format_number(time.perf_counter() - started, 1, grouping=False)} s: {len(files) - failures} ok, {failures} failed")
     return EXIT_OK if failures == 0 else EXIT_FAILED
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from jcmwb.engine.errors import DataError, InputError, JcmwbError, SpecError
 from jcmwb.engine.facts import NotRunnableError
+from jcmwb.engine.files import size_text
+from jcmwb.engine.numbers import format_number, format_significant
 from jcmwb.engine.strict_yaml import yaml_date, yaml_yes_no
 
 
@@ -55,3 +57,49 @@ def test_yaml_yes_no_takes_booleans_and_the_callers_words():
     assert yaml_yes_no("NOT IDENTIFIED", yes, no) is False
     assert yaml_yes_no("y", yes, no) is None  # a word the caller did not list
     assert yaml_yes_no(1, yes, no) is None
+
+
+# -- numbers for people ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "options", "expected"),
+    [
+        (1234.5, {"trim": True}, "1,234.5"),  # 1,234.500 without its trailing zeros
+        (2017.0, {"whole": True}, "2,017"),
+        (2017.25, {"whole": True}, "2,017.250"),
+        (0.000123456, {"whole": True, "significant_below": 1, "significant": 4}, "0.0001235"),  # the app's form
+        # Significant digits follow ``grouping`` like fixed decimals: 12,345.678 to 6 digits is 12,345.7.
+        (12345.678, {"significant_below": 1e6, "significant": 6}, "12,345.7"),
+        (12345.678, {"significant_below": 1e6, "significant": 6, "grouping": False}, "12345.7"),
+    ],
+)
+def test_format_number(value, options, expected):
+    assert format_number(value, **options) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "options", "expected"),
+    [
+        (123456.7, {}, "123,457"),  # six digits: 123,456.7 rounds to 123,457
+        (123456.7, {"grouping": False}, "123457"),
+        (1234567.8, {}, "1.23457e+06"),  # seven digits before the point: exponent form
+        (0.000123456789, {}, "0.000123457"),
+        (0.5, {}, "0.5"),
+        (2.5, {"digits": 1}, "2"),  # half to even, as Python's g format does
+    ],
+)
+def test_format_significant_is_the_g_form_with_grouping(value, options, expected):
+    assert format_significant(value, **options) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (512, "512 bytes"),
+        (1536, "1.5 kB"),  # 1536 / 1024 = 1.5
+        (300 * 2**20, "300.0 MB"),
+        (1000 * 2**20, "1,000.0 MB"),  # below 1 GB = 1024 MB, grouped
+        (3 * 2**30 // 2, "1.5 GB"),
+    ],
+)
+def test_size_text(size, expected):
+    assert size_text(size) == expected

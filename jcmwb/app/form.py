@@ -21,11 +21,12 @@ from typing import Any
 import ipywidgets as w
 
 from jcmwb.app.checks import GENERAL, Problem, parse_number
-from jcmwb.app.labels import html_symbol, plain_unit, spec_html, spec_plain, t, t_html
+from jcmwb.app.labels import html_symbol, spec_html, spec_plain, t, t_html
 from jcmwb.app.markup import Markup, html, join
 from jcmwb.app.session import Session
 from jcmwb.app.widgets import AllocationRows, CalibrationRows, MemberValues, MonthlyGrid, Slots, Texts, css, labelled, text_input
 from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.files import size_text
 from jcmwb.engine.spec import DatedValue, Parameter, Spec
 from jcmwb.engine.units import factor, strip_period
 
@@ -43,14 +44,14 @@ def describe(param_symbol: str, description: str, unit: str, extra: Markup | Non
 
 def dimensionless(unit: str) -> bool:
     """A unit that is a plain number (a COP, a ratio): written ``-`` in the spec."""
-    return plain_unit(unit).strip() in ("-", "1", "")
+    return strip_period(unit) in ("-", "1", "")
 
 
 def unit_hint_html(unit: str, lang: str, *, upload: bool = False) -> Markup:
     """What the unit field takes: a unit convertible to the parameter's, or none for a plain number."""
     if dimensionless(unit):
         return t_html("unit_hint_dimensionless", lang)
-    return t_html("unit_file_hint" if upload else "unit_hint", lang, unit=plain_unit(unit))
+    return t_html("unit_file_hint" if upload else "unit_hint", lang, unit=strip_period(unit))
 
 
 def dated_at(values: tuple[DatedValue, ...], day: dt.date | None) -> DatedValue:
@@ -89,10 +90,6 @@ def whole_months(start: dt.date, end: dt.date) -> list[str]:
             months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
 
 
 def inspect_upload(path: Path) -> tuple[str | None, list[str]]:
@@ -158,7 +155,7 @@ class FixedField:
             else:
                 self.value = text_input(css("fixed", self.name, "value"), width="14em")
                 inputs += [labelled(texts.word("value"), self.value, slots.make(f"{key}.value"))]
-            self.unit = text_input(css("fixed", self.name, "unit"), value=plain_unit(param.unit), width="10em")
+            self.unit = text_input(css("fixed", self.name, "unit"), value=strip_period(param.unit), width="10em")
             self.source = text_input(css("fixed", self.name, "source"), width="44em")
             texts.bind(self.source, "placeholder", lambda lang: t("source_hint", lang))
             unit_hint = texts.html(lambda lang: unit_hint_html(param.unit, lang), "jcmwb-hint")
@@ -269,7 +266,7 @@ class FixedField:
                 item["values"] = {m: parse_number(v) for m, v in self.values.raw().items()}
             elif self.value is not None:
                 item["value"] = parse_number(self.value.value)
-            item["unit"] = self.unit.value.strip() or plain_unit(self.param.unit)
+            item["unit"] = self.unit.value.strip() or strip_period(self.param.unit)
             item["source"] = self.source.value.strip()
             return item
         if self.chooser is not None:
@@ -366,7 +363,7 @@ class MonitoredField:
 
         # unit, points, calibration, source, comments
         self.unit = text_input(css("monitored", self.name, "unit"), width="10em")
-        self.unit.placeholder = plain_unit(param.unit)
+        self.unit.placeholder = strip_period(param.unit)
         unit_hint = texts.html(lambda lang: unit_hint_html(param.unit, lang, upload=self.mode.value == "upload"), "jcmwb-hint")
         self.unit_hint = unit_hint
         self.unit_field = labelled(texts.word("unit"), self.unit, slots.make(f"{key}.unit"), hint=unit_hint)
@@ -410,7 +407,7 @@ class MonitoredField:
     def _upload_text(self, lang: str) -> Markup:
         if self.file is None:
             return t_html("upload_none", lang)
-        size = _size(self.file.stat().st_size) if self.file.exists() else ""
+        size = size_text(self.file.stat().st_size) if self.file.exists() else ""
         points = self.detected_points
         if points:
             return t_html("upload_saved", lang, name=self.file_name, size=size, points=", ".join(points))
@@ -452,7 +449,7 @@ class MonitoredField:
         limit = self.form.max_upload_bytes
         problem = None
         if size > limit:
-            problem = t("upload_too_large", lang, name=name, size=_size(size), limit=_size(limit))
+            problem = t("upload_too_large", lang, name=name, size=size_text(size), limit=size_text(limit))
         elif len(content) != size:
             problem = t("upload_incomplete", lang, name=name)
         elif Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
@@ -605,11 +602,11 @@ def _multiplier_problem(key: str, text: str, lang: str, *, member: str) -> list[
 def _unit_problem(key: str, text: str, unit: str, lang: str, *, required: bool) -> list[Problem]:
     text = text.strip()
     if not text:
-        return [Problem(key, t("unit_needed_dimensionless" if dimensionless(unit) else "unit_needed", lang, unit=plain_unit(unit)))] if required else []
+        return [Problem(key, t("unit_needed_dimensionless" if dimensionless(unit) else "unit_needed", lang, unit=strip_period(unit)))] if required else []
     try:
         factor(text, strip_period(unit))
     except JcmwbError:
-        return [Problem(key, t("bad_unit_dimensionless" if dimensionless(unit) else "bad_unit", lang, found=text, unit=plain_unit(unit)))]
+        return [Problem(key, t("bad_unit_dimensionless" if dimensionless(unit) else "bad_unit", lang, found=text, unit=strip_period(unit)))]
     return []
 
 

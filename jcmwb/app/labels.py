@@ -297,11 +297,6 @@ def html_symbol(symbol: str) -> Markup:
     return markup_symbol(symbol)
 
 
-def plain_unit(unit: str) -> str:
-    """The unit to type for values (``MWh/p`` -> ``MWh``): the per-period mark is not typed."""
-    return unit[:-2] if unit.endswith("/p") else unit
-
-
 # -- texts of the methodology's spec --------------------------------------------------------------
 def _parts(text: object) -> tuple[str, str | None]:
     """(English, Japanese or None) of a spec text: a ``Text``, or a plain string (English only)."""

@@ -26,6 +26,7 @@ import ipywidgets as w
 
 from jcmwb.app.markup import HTML, Markup, download_item, html, join
 from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.numbers import format_number
 from jcmwb.engine.spec import ROOT
 from jcmwb.run.project import all_warnings, issuance_warnings, prepare, write_project_outputs
 
@@ -42,10 +43,6 @@ def project_folders(work: Path | None = None) -> dict[str, Path]:
             if folder.is_dir() and (folder / "project.yaml").is_file():
                 found.setdefault(folder.name, folder)
     return found
-
-
-def _n(value: float) -> str:
-    return f"{value:,.0f}"
 
 
 def _table(head: list[str], rows: list[list[Any]], cls: str) -> Markup:
@@ -65,7 +62,7 @@ def summary_html(project: Any, issuances: list[Any]) -> Markup:
             m=info.methodology,
             country=info.party_name,
             n=len(issuances),
-            total=_n(sum(i.er for i in issuances)),
+            total=format_number(sum(i.er for i in issuances), 0),
         )
     ]
     warnings = all_warnings(project, issuances)
@@ -79,13 +76,13 @@ def summary_html(project: Any, issuances: list[Any]) -> Markup:
                 i.notice,
                 i.cycle.file.name,
                 f"JCM_{i.period.spec.id}_ver{i.version}",
-                f"{_n(i.er)} {i.unit}",
-                ", ".join(f"{p} {_n(n)}" for p, n in i.parties.items()),
-                ", ".join(f"{v.year}: {_n(v.credits)}" for v in i.vintages),
+                f"{format_number(i.er, 0)} {i.unit}",
+                ", ".join(f"{p} {format_number(n, 0)}" for p, n in i.parties.items()),
+                ", ".join(f"{v.year}: {format_number(v.credits, 0)}" for v in i.vintages),
             ]
         )
     parts.append(html("<div class='jcmwb-section'>Monitoring periods</div>{t}", t=_table(["period", "file", "methodology", "ER_p", "by party", "by calendar year"], rows, "jcmwb-project-periods")))
-    ledger = [[r["period_start"], r["period_end"], r["year"], r["party"], _n(r["credits"])] for i in issuances for r in i.ledger_rows()]
+    ledger = [[r["period_start"], r["period_end"], r["year"], r["party"], format_number(r["credits"], 0)] for i in issuances for r in i.ledger_rows()]
     parts.append(html("<div class='jcmwb-section'>Ledger</div>{t}", t=_table(["period_start", "period_end", "year", "party", "credits"], ledger, "jcmwb-project-ledger")))
     if info.sd_list is not None:
         sd_rows = []
@@ -104,7 +101,7 @@ def summary_html(project: Any, issuances: list[Any]) -> Markup:
     records = [i for i in issuances if i.authorization is not None]
     if records:
         auth_rows = [
-            [a.authorization_id, a.party, f"{_n(a.quantity)} {a.unit}", "; ".join(v for v, _ in a.vintages), a.acquiring_entity or "not given", a.status]
+            [a.authorization_id, a.party, f"{format_number(a.quantity, 0)} {a.unit}", "; ".join(v for v, _ in a.vintages), a.acquiring_entity or "not given", a.status]
             for a in (i.authorization for i in records)
         ]
         parts.append(

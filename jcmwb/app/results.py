@@ -22,6 +22,8 @@ from jcmwb.app.i18n import engine_text
 from jcmwb.app.labels import WORDS, html_symbol, spec_html, spec_plain, spec_texts, t
 from jcmwb.app.markup import HTML, Markup, chart_text, download_item, html, join
 from jcmwb.app.widgets import Texts, set_options
+from jcmwb.engine.numbers import format_number
+from jcmwb.engine.units import strip_period
 
 if TYPE_CHECKING:
     from jcmwb.engine.compute import Result
@@ -30,13 +32,9 @@ BLOCK_ORDER = ("emission_reductions", "reference", "project", "defaults")
 
 
 def number(value: float) -> str:
-    """A value as the app shows it: whole numbers without decimals, others to three decimals."""
-    value = float(value)
-    if value.is_integer():
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:,.3f}"
-    return f"{value:.4g}"
+    """A value as the app shows it: whole numbers without decimals, others to three decimals,
+    below 1 to four significant digits."""
+    return format_number(value, whole=True, significant_below=1, significant=4)
 
 
 def value_text(value: Any) -> Markup:
@@ -246,7 +244,7 @@ def monthly_figure(result: Result, name: str, lang: str) -> Any:
         base = [b + h for b, h in zip(base, heights)]
     symbol = plain_symbol(param.symbol)
     top.set_title(chart_text(t("chart_top", lang, symbol=symbol)), fontsize=10)
-    top.set_ylabel(chart_text(t("per_month", lang, unit=param.unit.removesuffix("/p"))))
+    top.set_ylabel(chart_text(t("per_month", lang, unit=strip_period(param.unit))))
     top.legend(bars, labels, fontsize=8)
     eq = spec.equations[spec.result]
     total = sum(base)
@@ -255,7 +253,7 @@ def monthly_figure(result: Result, name: str, lang: str) -> Any:
         shares = [b / total * result.er for b in base]
         bottom.bar(months, shares, color="#2e7d32")
     bottom.set_title(chart_text(t("chart_bottom", lang, result=result_symbol)), fontsize=10)
-    bottom.set_ylabel(chart_text(t("per_month", lang, unit=eq.unit.removesuffix("/p"))))
+    bottom.set_ylabel(chart_text(t("per_month", lang, unit=strip_period(eq.unit))))
     bottom.tick_params(axis="x", labelrotation=45)
     note = t("chart_note", lang, result=result_symbol, total=number(result.er), unit=eq.unit, symbol=symbol)
     fig.text(0.01, 0.005, chart_text(note), fontsize=8, wrap=True, va="bottom", color="#8a4b00")

@@ -19,7 +19,7 @@ from jcmwb.engine.errors import InputError
 from jcmwb.engine.formulas import FitError
 from jcmwb.engine.issuance import allocate
 from jcmwb.engine.monitoring import MonitoredData, read_monitored
-from jcmwb.engine.numbers import format_number, round_whole
+from jcmwb.engine.numbers import format_number, format_significant, round_whole
 from jcmwb.engine.period import MonitoringPeriod, load_period, parse_period
 from jcmwb.engine.spec import DatedValue, Spec
 from jcmwb.engine.trace import Correction, TraceNode, explain
@@ -251,9 +251,9 @@ class _Model:
             value = values[used]
             if isinstance(value, Mapping) and value:
                 member, largest = max(value.items(), key=lambda kv: abs(kv[1]))
-                shown.append(f"{used} up to {largest:.6g} (at {member})")
+                shown.append(f"{used} up to {format_significant(largest, grouping=False)} (at {member})")
             elif not isinstance(value, Mapping):
-                shown.append(f"{used} = {value:.6g}")
+                shown.append(f"{used} = {format_significant(value, grouping=False)}")
         at = f" for {', '.join(f'{k} = {v}' for k, v in binding.items())}" if binding else ""
         raise InputError(
             f"{name}{at} is not a finite number: the calculation overflows",

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from jcmwb.engine.errors import ConservativenessError, DataError
 from jcmwb.engine.monitoring import MonitoredData, PointData
+from jcmwb.engine.numbers import format_number, format_significant
 from jcmwb.engine.period import MonitoringPeriod
 from jcmwb.engine.trace import Correction
 
@@ -49,12 +50,6 @@ def _same(a: float, b: float) -> bool:
 def _lower(a: float, b: float) -> bool:
     """``a`` is lower than ``b`` by more than floating-point noise."""
     return a < b and not _same(a, b)
-
-
-def _num(value: float) -> str:
-    """Six decimals at most, no binary-float tail: the precision monitored totals carry."""
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def _assert_not_raised(before: float, after: float, what: str) -> None:
@@ -139,12 +134,12 @@ def apply_corrections(
                 continue
             fill = pdata.max_value * missing
             chosen, er_without, er_with = fill_decision(current, evaluate, name, point, fill)
-            largest = f"the largest observed value {pdata.max_value:,.6g}"
+            largest = f"the largest observed value {format_significant(pdata.max_value)}"
             if not chosen:
                 why = (
-                    f"filled with {largest} they would not change ER_p ({_num(er_without)}), so nothing is invented"
+                    f"filled with {largest} they would not change ER_p ({format_number(er_without, 6, trim=True)}), so nothing is invented"
                     if _same(er_with, er_without)
-                    else f"ER_p {_num(er_without)} without them, {_num(er_with)} with {largest} filled in: the lower is kept"
+                    else f"ER_p {format_number(er_without, 6, trim=True)} without them, {format_number(er_with, 6, trim=True)} with {largest} filled in: the lower is kept"
                 )
                 notes.append(f"{name} at {point}: {missing} missing value(s) left unfilled ({why})")
                 continue
@@ -161,7 +156,7 @@ def apply_corrections(
                     before,
                     before + fill,
                     series.unit,
-                    f"{missing} missing value(s) filled with {largest} each: ER_p {_num(er_with)} with the fill, {_num(er_without)} without; the lower is kept",
+                    f"{missing} missing value(s) filled with {largest} each: ER_p {format_number(er_with, 6, trim=True)} with the fill, {format_number(er_without, 6, trim=True)} without; the lower is kept",
                     er_without,
                     er_with,
                 )
@@ -199,8 +194,8 @@ def apply_corrections(
                 after = before + sign * amount * error / 100
                 current = _with(current, name, member, after)
                 direction = "reduced" if sign < 0 else "increased"
-                share = "" if part is None else f" on the {amount:,.6g} {data[name].unit} metered by {cal.point}"
-                including = f" (including the {fill:,.6g} {data[name].unit} filled in for its missing values)" if fill else ""
+                share = "" if part is None else f" on the {format_significant(amount)} {data[name].unit} metered by {cal.point}"
+                including = f" (including the {format_significant(fill)} {data[name].unit} filled in for its missing values)" if fill else ""
                 log.append(
                     Correction(
                         name,

@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.numbers import format_number
 
 MB = 2**20
 
@@ -38,7 +39,7 @@ def size_text(n: int) -> str:
     """``1536`` -> ``'1.5 kB'``: sizes in messages, binary multiples written as people read them."""
     for unit, scale in (("GB", 2**30), ("MB", MB), ("kB", 2**10)):
         if n >= scale:
-            return f"{n / scale:,.1f} {unit}"
+            return f"{format_number(n / scale, 1)} {unit}"
     return f"{n} bytes"
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 
 from jcmwb.engine.errors import DataError
 from jcmwb.engine.files import MB, decode_utf8, read_input, size_text
+from jcmwb.engine.numbers import format_significant
 from jcmwb.engine.period import MonitoredInput, MonitoringPeriod, require_multipliers
 from jcmwb.engine.spec import Parameter
 from jcmwb.engine.units import factor, parse_unit, plausible_max, strip_period
@@ -806,7 +807,7 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
         if (steps < 0).any():
             at = int((steps.values < 0).argmax()) + 1  # the first decrease
             row, before = mine.iloc[at], mine.iloc[at - 1]
-            shown = f"{row['reading']}" if row["u"] == before["u"] else f"{row['reading']} {row['u']} = {converted.iloc[at]:,.6g} {mine['u'].iloc[0]}"
+            shown = f"{row['reading']}" if row["u"] == before["u"] else f"{row['reading']} {row['u']} = {format_significant(converted.iloc[at])} {mine['u'].iloc[0]}"
             raise _cell_error(
                 "register reading decreases (meter replaced or rolled over?)",
                 file,

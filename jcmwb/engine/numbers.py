@@ -10,7 +10,8 @@ Rounding
 Display
     :func:`format_number` is the one way a number becomes text for people: the notebook, the
     sheet's comments, the trace notes, the command line, the app and the verification report
-    each pick its options, never their own f-string.
+    each pick its options, never their own f-string; :func:`format_significant` is its form
+    for a value quoted in a message to a number of significant digits.
 """
 
 from __future__ import annotations
@@ -95,16 +96,23 @@ def format_number(
         thousands separators.
     significant_below, significant
         a value whose size is below ``significant_below`` (and not zero) is shown with
-        ``significant`` significant digits instead (``0.0001234`` -> ``0.000123``).
+        ``significant`` significant digits instead (``0.0001234`` -> ``0.000123``); with
+        ``significant_below=math.inf`` every value is (:func:`format_significant`).
     """
     value = float(value)
     if whole and value.is_integer():
         return f"{value:,.0f}" if grouping else f"{value:.0f}"
     if significant_below and abs(value) < significant_below:
-        return f"{value:.{significant}g}"
+        return f"{value:,.{significant}g}" if grouping else f"{value:.{significant}g}"
     text = f"{value:,.{decimals}f}" if grouping else f"{value:.{decimals}f}"
     if trim:
         text = text.rstrip("0").rstrip(".") if "." in text else text
         if text in ("-0", ""):
             text = "0"
     return text
+
+
+def format_significant(value: float, digits: int = 6, *, grouping: bool = True) -> str:
+    """A number to ``digits`` significant digits, for values of any size quoted in a message
+    (``1234567.8`` -> ``1.23457e+06``, ``123456.7`` -> ``123,457``, ``0.5`` -> ``0.5``)."""
+    return format_number(value, significant_below=math.inf, significant=digits, grouping=grouping)

@@ -31,6 +31,7 @@ from jcmwb.engine.errors import InputError
 from jcmwb.engine.period import load_period, period_files
 from jcmwb.engine.project import ProjectFile
 from jcmwb.engine.spec import ROOT, load_spec
+from jcmwb.engine.units import strip_period
 from jcmwb.engine.vintage import Part, calendar_parts
 
 EXAMPLES = ROOT / "data" / "examples"
@@ -103,7 +104,7 @@ def make_plan(info: ProjectFile) -> Plan:
         for name, item in example.period.monitored.items():
             values = example.values[name]
             per_point = values if isinstance(values, dict) else {next(iter(example.monitored[name].points)): values}
-            estimates.append(Estimate(name, item.option, spec.parameters[name].unit.replace("/p", ""), {p: round(v * scale, MONITORED_DECIMALS) for p, v in per_point.items()}, basis))
+            estimates.append(Estimate(name, item.option, strip_period(spec.parameters[name].unit), {p: round(v * scale, MONITORED_DECIMALS) for p, v in per_point.items()}, basis))
         if fixed is None:
             fixed = {n: {k: v for k, v in vars(f).items() if k in ("option", "value", "values", "unit", "source") and v not in (None, {}, "")} for n, f in example.period.fixed.items()}
         if alternatives is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jcmwb.engine.numbers import format_significant
+
 
 @dataclass
 class Correction:
@@ -25,7 +27,7 @@ class Correction:
     er_after: float | None = None
 
     def describe(self) -> str:
-        return f"{self.kind} of {self.parameter} at {self.point}: {self.before:,.6g} -> {self.after:,.6g} {self.unit} ({self.reason})"
+        return f"{self.kind} of {self.parameter} at {self.point}: {format_significant(self.before)} -> {format_significant(self.after)} {self.unit} ({self.reason})"
 
 
 @dataclass

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jcmwb.engine.errors import InputError
 from jcmwb.engine.issuance import Allocation, allocate
+from jcmwb.engine.numbers import round_whole
 
 if TYPE_CHECKING:
     from jcmwb.engine.period import MonitoringPeriod
@@ -106,7 +106,7 @@ def round_parts(total: int, raws: Sequence[float], days: Sequence[int] | None = 
     whole = sum(weights)
     exact = [total * w / whole for w in weights]
     # A share such as 999.9999999999 is 1000 in exact arithmetic: a tolerance far below a tonne.
-    parts = [math.floor(x + 1e-9) for x in exact]
+    parts = [int(round_whole(x, "down", slack=1e-9)) for x in exact]
     left = total - sum(parts)
     if left >= 0:
         order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))

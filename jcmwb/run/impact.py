@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jcmwb.engine.errors import InputError, JcmwbError
+from jcmwb.engine.numbers import format_number
 from jcmwb.engine.period import period_files
 from jcmwb.engine.project import PROJECT_FILE
 from jcmwb.engine.whatif import AFFECTED, ERROR, NOT_OF_RECORD, UNAFFECTED, Override, PeriodImpact, assess_period, assess_project, parse_overrides
@@ -172,7 +173,7 @@ def write_impact_outputs(impacts: list[PeriodImpact], overrides: Sequence[Overri
 def _fmt(value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.3f}"
+    return format_number(value, whole=True)
 
 
 def _line(impact: PeriodImpact) -> str:
@@ -211,7 +212,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     sys.stdout.flush()
-    print(f"{'; '.join(o.describe() for o in outcome.overrides)}: {outcome.count(AFFECTED)} period(s) affected, {outcome.count(UNAFFECTED)} unaffected, {failures} failed ({time.perf_counter() - started:.1f} s)")
+    print(f"{'; '.join(o.describe() for o in outcome.overrides)}: {outcome.count(AFFECTED)} period(s) affected, {outcome.count(UNAFFECTED)} unaffected, {failures} failed ({format_number(time.perf_counter() - started, 1, grouping=False)} s)")
     print(f"note: {NOT_OF_RECORD}")
     print(f"outputs: {display_path(outcome.out_dir)}/ (" + ", ".join(listing(outcome.out_dir)) + ")")
     return 0 if failures == 0 else 1

@@ -24,6 +24,7 @@ from typing import Any
 from jcmwb.engine.compute import calculate
 from jcmwb.engine.cycle import Issuance, Project, issue, load_project
 from jcmwb.engine.errors import InputError, RunError
+from jcmwb.engine.numbers import format_number
 from jcmwb.engine.plan import Plan, make_plan
 from jcmwb.engine.project import load_project_file
 from jcmwb.run.output_folder import MARKER, check_output_folder, discard, listing, publish, staging_folder
@@ -212,24 +213,20 @@ def run_plan(folder: str | Path, out: str | Path | None = None) -> tuple[Path, P
 
 
 # -- the verbs ------------------------------------------------------------------------------------
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 def cmd_project(args: argparse.Namespace) -> int:
     outcome = run_project(args.folder, args.out)
     project = outcome.project
     info = project.info
     print(f"project {info.project_id}: {len(outcome.issuances)} monitoring period(s), JCM_{info.methodology}")
     for i in outcome.issuances:
-        parties = ", ".join(f"{p} {_fmt(n)}" for p, n in i.parties.items())
-        years = ", ".join(f"{v.year}: {_fmt(v.credits)}" for v in i.vintages)
-        print(f"  {i.label}  ER_p = {_fmt(i.er)} {i.unit}  ({parties}; by year {years})")
+        parties = ", ".join(f"{p} {format_number(n, 0)}" for p, n in i.parties.items())
+        years = ", ".join(f"{v.year}: {format_number(v.credits, 0)}" for v in i.vintages)
+        print(f"  {i.label}  ER_p = {format_number(i.er, 0)} {i.unit}  ({parties}; by year {years})")
         if i.authorization is not None:
             a = i.authorization
-            print(f"    authorization {a.authorization_id}: {_fmt(a.quantity)} {a.unit} to {a.acquiring_party}, vintage " + "; ".join(v for v, _ in a.vintages) + f", {a.status}")
+            print(f"    authorization {a.authorization_id}: {format_number(a.quantity, 0)} {a.unit} to {a.acquiring_party}, vintage " + "; ".join(v for v, _ in a.vintages) + f", {a.status}")
     total = sum(i.er for i in outcome.issuances)
-    print(f"  total {_fmt(total)} tCO2")
+    print(f"  total {format_number(total, 0)} tCO2")
     for warning in outcome.warnings:
         print(f"warning: {warning}")
     print(f"outputs: {display_path(outcome.out_dir)}/ (" + ", ".join(listing(outcome.out_dir)) + ")")
@@ -240,8 +237,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     out_dir, plan = run_plan(args.folder, args.out)
     print(f"Monitoring Plan Sheet of {plan.info.project_id} (JCM_{plan.info.methodology}), ex ante ER by calendar year:")
     for year in plan.years:
-        print(f"  {year.part.year}  {year.part.start} to {year.part.end}  {_fmt(year.result.er)} tCO2")
-    print(f"  total {_fmt(sum(y.result.er for y in plan.years))} tCO2")
+        print(f"  {year.part.year}  {year.part.start} to {year.part.end}  {format_number(year.result.er, 0)} tCO2")
+    print(f"  total {format_number(sum(y.result.er for y in plan.years), 0)} tCO2")
     provisional = sorted({n for y in plan.years for n in y.result.provisional})
     if provisional:
         print("warning: PROVISIONAL default value(s) used: " + ", ".join(provisional) + " (not yet confirmed against the official methodology)")
