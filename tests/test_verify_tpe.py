@@ -31,7 +31,7 @@ from jcmwb.sheets.workbook import write_workbook
 from jcmwb.verify.findings import CAR, CL, ERROR, FAR, NOTE, Finding
 from jcmwb.verify.options import Duration, parse_every
 from jcmwb.verify.sheet import verify_sheet
-from jcmwb.verify.tpe import modified_z, uncovered_days
+from jcmwb.verify.tpe import by_weekday_z, modified_z, uncovered_days
 
 FIXTURES = Path(__file__).parent / "fixtures" / "verify"
 sys.path.insert(0, str(FIXTURES))
@@ -103,6 +103,26 @@ def test_modified_z_of_the_hand_example():
     z = modified_z(np.array([100, 100, 100, 100, 100, 100, 160], dtype=float))
     assert z[6] == pytest.approx(60 / (1.253314 * 60 / 7))
     assert modified_z(np.array([5.0] * 6)) is None
+
+
+def test_a_weekly_pattern_is_no_outlier_but_a_low_wednesday_is():
+    import numpy as np
+
+    # Five weeks from Monday 2022-01-03: 100 on Monday to Saturday, 0 on Sundays, 10 on the
+    # second Wednesday (2022-01-12, index 9).
+    days = [f"2022-01-{d:02d}" for d in range(3, 32)] + [f"2022-02-{d:02d}" for d in range(1, 7)]
+    values = np.array([0.0 if k % 7 == 6 else 100.0 for k in range(35)])
+    values[9] = 10.0
+    # All days together: median 100, MAD 0, mean absolute deviation (5 x 100 + 90) / 35 = 16.857;
+    # a Sunday scores -100 / (1.253314 x 16.857) = -4.73: the five Sundays and the Wednesday flagged.
+    together = modified_z(values)
+    assert np.flatnonzero(np.abs(together) > 3.5).tolist() == [6, 9, 13, 20, 27, 34]
+    # By weekday: the Wednesdays 100, 10, 100, 100, 100: median 100, MAD 0, mean absolute
+    # deviation 90 / 5 = 18; z = -90 / (1.253314 x 18) = -3.99. Sundays all 0 score 0.
+    z = by_weekday_z(values, days)
+    assert np.flatnonzero(np.abs(z) > 3.5).tolist() == [9]
+    assert z[9] == pytest.approx(-90 / (1.253314 * 18))
+    assert by_weekday_z(np.full(14, 5.0), days[:14]) is None
 
 
 def test_calibration_coverage_by_hand():

@@ -292,6 +292,23 @@ def modified_z(values: np.ndarray) -> np.ndarray | None:
     return (values - median) / (MEAN_AD_FACTOR * mean_ad)
 
 
+def by_weekday_z(values: np.ndarray, days: list[str]) -> np.ndarray | None:
+    """Modified z-scores of daily ``values``, each within the days of its weekday (``days``: YYYY-MM-DD).
+
+    A weekday whose values are all the same scores 0; None when every weekday is so.
+    """
+    weekdays = pd.to_datetime(pd.Series(days), format="%Y-%m-%d").dt.weekday.to_numpy()
+    z = np.zeros(len(values))
+    scored = False
+    for weekday in np.unique(weekdays):
+        at = np.flatnonzero(weekdays == weekday)
+        part = modified_z(values[at])
+        if part is not None:
+            z[at] = part
+            scored = True
+    return z if scored else None
+
+
 def _read(path: Path) -> pd.DataFrame:
     """The data file as text with its file row numbers (the engine has already read it once)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -369,14 +386,18 @@ def check_outliers(ctx: Context) -> None:
                 ctx.checks.append(Check(f"{label} ({meter})", KIND["outliers"], ref, len(series), None, basis=basis, result=f"not tested: fewer than {MIN_VALUES} values"))
                 continue
             values = np.array([v for _, v, _ in series], dtype=float)
-            z = modified_z(values)
+            weekly = item.format not in ("monthly", "register") and len(series) >= 7 * MIN_VALUES
+            if weekly:  # a plant's Sundays are not outliers of its weekdays: each day is compared with its own weekday
+                basis += ", each day against the same weekday"
+            z = by_weekday_z(values, [when for when, _, _ in series]) if weekly else modified_z(values)
             flagged = [] if z is None else [(series[k], float(z[k])) for k in np.flatnonzero(np.abs(z) > Z_CUTOFF)]
             ctx.checks.append(Check(f"{label} ({meter})", KIND["outliers"], ref, f"{len(flagged)} flagged", f"median {np.median(values):,.6g}", "", basis, result="agrees" if not flagged else f"{len(flagged)} to explain"))
             if not flagged:
                 continue
             shown = "; ".join(f"{item.data.name} {rows} ({when}: {value:,.6g}, z {score:+.1f})" for (when, value, rows), score in flagged[:SHOWN_ROWS])
             more = f"; and {len(flagged) - SHOWN_ROWS} more" if len(flagged) > SHOWN_ROWS else ""
-            message = f"{len(flagged)} of {len(series)} {what} of meter {meter} far from its median {np.median(values):,.6g} (|modified z| > {Z_CUTOFF:g}): {shown}{more}; explain them (shutdown, meter fault, data error)"
+            centre = "the median of the same weekday" if weekly else f"its median {np.median(values):,.6g}"
+            message = f"{len(flagged)} of {len(series)} {what} of meter {meter} far from {centre} (|modified z| > {Z_CUTOFF:g}): {shown}{more}; explain them (shutdown, meter fault, data error)"
             ctx.findings.append(Finding(NOTE, ref, f"{label} ({meter})", message, expected=f"|z| <= {Z_CUTOFF:g}", found=f"{len(flagged)} value(s) flagged", equation=equation_of(ctx.spec, name)))
 
 
