@@ -43,9 +43,11 @@ class PeriodOutcome:
 
 def run_one(path: str, reports: str | None = None) -> PeriodOutcome:
     """Run one period; never raises (a batch reports each period's failure and goes on)."""
+    from jcmwb.run import warm
     from jcmwb.run.runner import run
 
     try:
+        warm.worker_pool()  # this process keeps the next period's kernel starting (jcmwb.run.warm)
         outcome = run(path, reports=reports)
         return PeriodOutcome("ok", path, result_name=outcome.result_name, er=outcome.er, unit=outcome.unit, out_dir=str(outcome.out_dir))
     except JcmwbError as exc:

@@ -32,6 +32,7 @@ from jcmwb.engine.errors import InputError, JcmwbError, RunError, SpecError
 from jcmwb.engine.period import MonitoringPeriod, load_period
 from jcmwb.engine.spec import METHODOLOGIES, ROOT
 from jcmwb.library.paths import library_of, notebook_of, searching
+from jcmwb.run import warm
 from jcmwb.run.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
 from jcmwb.run.outputs import HASHED, RECEIPT, RESULT_JSON, read_summary, write_text_atomically
 
@@ -113,6 +114,11 @@ def run(period_file: str | Path, out: str | Path | None = None, *, notebook: str
     starts; the calculation itself runs once, in the notebook's kernel. A bad input found
     there (the monitoring data) is raised here as the same error, and nothing is written.
     """
+    with warm.ahead():  # the kernel starts while the period is validated (jcmwb.run.warm)
+        return _run(period_file, out, notebook, reports)
+
+
+def _run(period_file: str | Path, out: str | Path | None, notebook: str | Path | None, reports: str | Path | None) -> RunOutcome:
     period = load_period(period_file)
     spec = period.spec
     nb_path = Path(notebook) if notebook else notebook_of(spec.id, spec.path, METHODOLOGIES)
@@ -159,6 +165,8 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
     try:
         with searching(library):  # the kernel finds the spec's library whatever its working directory
             for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+                # A warm kernel first (retried at start-up by its pool); a kernel of its own after.
+                kernel = warm.take(staging, nb_path) if attempt == 1 else None
                 try:
                     papermill.execute_notebook(
                         str(nb_path),
@@ -171,6 +179,7 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
                         execution_timeout=EXECUTION_TIMEOUT,
                         extra_arguments=QUIET_KERNEL,
                         kernel_manager_class=_quiet_kernel_manager(),
+                        **warm.engine(kernel),
                     )
                     break
                 except RuntimeError as exc:
@@ -178,6 +187,9 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
                         raise
                     if attempt == KERNEL_START_ATTEMPTS:
                         raise RunError(f"the notebook's kernel ({KERNEL}) died at start-up {attempt} times; check that 'python -m ipykernel' starts in this environment", file=str(nb_path)) from None
+                finally:
+                    if kernel is not None:  # papermill failed before its engine took the kernel
+                        kernel.close()
     except PapermillExecutionError as exc:
         bad_input = _input_error(exc)
         if bad_input is not None:
