@@ -25,6 +25,11 @@ from jcmwb.engine.spec import DatedValue, Spec
 from jcmwb.engine.trace import Correction, TraceNode, explain
 from jcmwb.engine.units import factor, strip_period
 
+# A reported-only parameter (methodologies/README.md 2.2), as the outputs describe it, and what
+# Table 1 shows for one the period leaves out (the verifier reads that text back).
+REPORTED_ONLY = "reported only, it enters no equation of the methodology"
+NOT_GIVEN = "not given"
+
 # Monitored totals are carried at 1e-6 of their unit (Wh for MWh): the value shown in the
 # sheet is then exactly the value used, and a spreadsheet reads it back without loss.
 MONITORED_DECIMALS = 6
@@ -353,6 +358,7 @@ def calculate(source: str | Path | Mapping[str, Any] | MonitoringPeriod, *, base
     result = Result(spec, period, values, {}, indices, data, fixed, raw_totals, corrections, notes)
     for series in data.values():
         result.notes.extend(f"{series.name}: {n}" for n in series.notes)
+    result.notes.extend(not_given_note(spec, name) for name in not_given(spec, period))
     _build_trace(result, unrounded)
     _eligibility(result)
     if period.allocation is not None:
@@ -386,10 +392,14 @@ def _build_trace(result: Result, unrounded: dict[str, float]) -> None:
     nodes: dict[str, TraceNode] = {}
     for name, param in spec.parameters.items():
         if param.kind == "monitored":
+            if name not in result.monitored:  # reported only and not given: no value to trace (a note says so)
+                continue
             series = result.monitored[name]
             fixes = [c for c in result.corrections if c.parameter == name]
             sources = "; ".join(p.rows for p in series.points.values())
             node = TraceNode(name, param.symbol, "monitored", param.unit, result.values[name], str(param.description), source=f"option {series.option}: {sources}", corrections=fixes)
+            if param.reported_only:
+                node.notes.append(REPORTED_ONLY)
             for gap in series.gaps:
                 node.notes.append("gap: " + gap.describe())
         else:
@@ -425,6 +435,17 @@ def _build_trace(result: Result, unrounded: dict[str, float]) -> None:
             result.warnings.append(message)
         nodes[name] = node
     result.nodes = nodes
+
+
+def not_given(spec: Spec, period: MonitoringPeriod) -> list[str]:
+    """The reported-only parameters the period leaves out, in the spec's order."""
+    return [n for n in spec.reported_only() if n not in period.monitored]
+
+
+def not_given_note(spec: Spec, name: str) -> str:
+    """The note of a reported-only parameter the period leaves out: a note, not a warning, since ER_p does not depend on it."""
+    param = spec.parameters[name]
+    return f"{name} ({param.description}) {NOT_GIVEN} in the monitoring-period file: {REPORTED_ONLY}, so {spec.result} does not depend on it; Table 1 shows its row as {NOT_GIVEN}"
 
 
 def _eligibility(result: Result) -> None:

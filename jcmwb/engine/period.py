@@ -1,7 +1,8 @@
 """The monitoring-period file: one project, one period (format: methodologies/README.md).
 
 Read strictly and validated against the methodology spec: every key is known, every
-parameter it names exists with the right kind, options are ones the spec allows.
+parameter it names exists with the right kind, options are ones the spec allows, and every
+monitored parameter is given except a reported-only one, which may be left out.
 Data files are resolved relative to the period file.
 """
 
@@ -336,7 +337,9 @@ def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None
             entry.calibration.append(Calibration(c.point_id(cal["point"], f"{cw}.point"), c.date(cal["date"], f"{cw}.date"), error))
         monitored[str(name)] = entry
     for name, param in spec.parameters.items():
-        if param.kind == "monitored" and name not in monitored:
+        # A reported-only parameter enters no equation: the period may leave it out (the outputs
+        # then say it was not given); when given, it was read as strictly as the others above.
+        if param.kind == "monitored" and name not in monitored and not param.reported_only:
             raise c.fail("monitored", f"missing monitored parameter {name} ({param.description})", expected=f"monitored.{name}: {{option: ..., data: ...}}")
 
     eligibility: dict[str, bool] = {}

@@ -122,6 +122,10 @@ class Parameter:
     # (the members of its index); a parameter split_by it is totalled per category of each day.
     categories: dict[str, Text] = field(default_factory=dict)
     split_by: str | None = None
+    # Reported only (methodologies/README.md 2.2): a monitored parameter that the official sheets
+    # list in Table 1 but whose role in the equations was not seen, so no equation may use it;
+    # a period may leave it out.
+    reported_only: bool = False
 
     def values_for(self, choice: str) -> tuple[DatedValue, ...]:
         return self.choices[choice].values
@@ -277,6 +281,10 @@ class Spec:
         order = dependency_order({n: e.formula.names & set(equations) for n, e in equations.items()}, file=str(self.path) if self.path else None)
         return dataclasses.replace(self, parameters=parameters, equations=equations, order=order)
 
+    def reported_only(self) -> list[str]:
+        """The monitored parameters that are reported only: read, checked and shown, used by no equation."""
+        return [n for n, p in self.parameters.items() if p.reported_only]
+
     def provisional_defaults(self) -> list[str]:
         out = []
         for p in self.parameters.values():
@@ -429,7 +437,7 @@ def _parameter(r: _Reader, name: str, raw: Any) -> Parameter:
         raw,
         where,
         ("symbol", "description", "unit", "kind"),
-        ("index", "options", "values", "choices", "default_choice", "lookup_by", "project_value", "fuel_type", "frequency", "measurement", "categories", "split_by"),
+        ("index", "options", "values", "choices", "default_choice", "lookup_by", "project_value", "fuel_type", "frequency", "measurement", "categories", "split_by", "reported_only"),
     )
     kind = r.choice_of(raw["kind"], KINDS, f"{where}.kind")
     p = Parameter(
@@ -452,9 +460,16 @@ def _parameter(r: _Reader, name: str, raw: Any) -> Parameter:
         p.options = tuple(r.choice_of(o, OPTIONS, f"{where}.options") for o in options)
     elif "options" in raw:
         raise r.fail(f"{where}.options", "monitoring options apply to monitored parameters only")
-    for key in ("categories", "split_by"):
+    for key in ("categories", "split_by", "reported_only"):
         if key in raw and kind != "monitored":
-            raise r.fail(f"{where}.{key}", f"{key} applies to monitored parameters only")
+            raise r.fail(f"{where}.{key}", f"{key} applies to monitored parameters only", expected="kind: monitored, or no " + key, found=f"kind: {kind}")
+    if "reported_only" in raw:
+        if not isinstance(raw["reported_only"], bool):
+            raise r.fail(f"{where}.reported_only", "expected true or false", found=repr(raw["reported_only"]))
+        p.reported_only = raw["reported_only"]
+        if p.reported_only and "categories" in raw:
+            # The days of each category are totals that the parameters split by it are made of.
+            raise r.fail(f"{where}.reported_only", "a category parameter cannot be reported only: the parameters split by it use its categories", expected="no categories, or no reported_only")
     if "categories" in raw:
         if not isinstance(raw["categories"], dict) or not raw["categories"]:
             raise r.fail(f"{where}.categories", "expected a mapping of category name -> description", found=repr(raw["categories"]))
@@ -717,10 +732,15 @@ def _parse(r: _Reader, raw: Any) -> Spec:
             spec.indices[str(key)] = text
 
     symbols = spec.symbols()
+    reported = set(spec.reported_only())
     for eq in equations.values():
         for formula in _formulas(eq):
             if not formula.names & failed:
                 r.guard(formula.check, symbols, eq.unit, eq.index)
+            for name in sorted(formula.names & reported):
+                r.problems.append(
+                    r.fail(formula.where, f"{name} is reported only: no equation may use it", expected=f"a formula without {name}, or {name} without reported_only", found=formula.text)
+                )
     dependencies = {n: {x for f in _formulas(e) for x in f.names} & set(equations) for n, e in equations.items()}
     spec.order = r.guard(lambda: dependency_order(dependencies, file=r.file), default=[])
     return spec

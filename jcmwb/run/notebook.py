@@ -96,7 +96,9 @@ show.overview(result)
     ]
     for name, param in spec.parameters.items():
         if param.kind == "monitored":
-            cells.append(_md(f"### Monthly ${param.symbol}$: {param.description}"))
+            # Reported only (methodologies/README.md 2.2): shown like the others, said to enter no equation.
+            why = "\n\nReported only: monitored in the official sheets and shown in Table 1, it enters no equation of the methodology; a period may leave it out." if param.reported_only else ""
+            cells.append(_md(f"### Monthly ${param.symbol}$: {param.description}{why}"))
             cells.append(_code(f'show.monthly_plot(result, "{name}")'))
             cells.append(_code(f'show.monthly_table(result, "{name}")'))
     for number, block in enumerate(BLOCKS, start=1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from jcmwb.engine.compute import NOT_GIVEN, REPORTED_ONLY, not_given
 from jcmwb.engine.numbers import format_number
 from jcmwb.engine.units import strip_period
 from jcmwb.sheets.workbook import plain_symbol
@@ -74,7 +75,11 @@ def inputs(result: Result) -> Html:
             source = pdata.rows
             if pdata.parts:  # split by day category: what each meter contributed
                 source += "; by point: " + ", ".join(f"{p} {format_number(v)}" for p, v in pdata.parts.items())
+            if param.reported_only:
+                source += f" ({REPORTED_ONLY})"
             rows.append([plain_symbol(param.symbol), point, format_number(value), param.unit, f"option {series.option}", source])
+    for name in not_given(spec, result.period):
+        rows.append([plain_symbol(spec.parameters[name].symbol), "", NOT_GIVEN, spec.parameters[name].unit, "", f"{NOT_GIVEN} in the monitoring-period file ({REPORTED_ONLY})"])
     for name, fixed in result.fixed.items():
         param = spec.parameters[name]
         status = "PROVISIONAL default" if fixed.status == "provisional" else (fixed.status or "")
@@ -152,7 +157,10 @@ def _no_months(result: Result, name: str) -> Html:
 
 
 def _not_used(result: Result, name: str) -> Html:
-    """A monitored parameter that only an alternative not selected in this period uses."""
+    """A monitored parameter that only an alternative not selected in this period uses, or a reported-only one left out."""
+    if name in not_given(result.spec, result.period):
+        text = f"{name} is {NOT_GIVEN} in this period ({REPORTED_ONLY})."
+        return Html(f"<p>{html.escape(text)}</p>", text)
     chosen = ", ".join(f"{e}: {a}" for e, a in result.period.alternatives.items())
     text = f"{name} is not used in this period (alternatives selected: {chosen})."
     return Html(f"<p>{html.escape(text)}</p>", text)

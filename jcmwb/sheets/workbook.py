@@ -6,7 +6,8 @@ of project ID009, JCM_ID_AM002_ver02.0, confirms Table 1's columns):
 ``MRS(input)``
     header lines "Monitoring Spreadsheet: JCM_<ID>_ver<NN.N>" and "Reference Number: <id>";
     Table 1, parameters monitored ex post, columns (a) to (k), one row per parameter and
-    monitoring point; Table 2, parameters fixed ex ante (project-specific values and the
+    monitoring point (a reported-only parameter the period leaves out: one row reading "not
+    given"); Table 2, parameters fixed ex ante (project-specific values and the
     selected defaults, with source and status); Table 3, the ex-post result.
 ``MRS(calc_process)``
     numbered blocks 1-4 with columns description | fuel type | value | units | parameter,
@@ -33,6 +34,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from jcmwb import __version__
 from jcmwb.engine.atomic import write_atomically
+from jcmwb.engine.compute import NOT_GIVEN, REPORTED_ONLY, not_given
 from jcmwb.engine.numbers import ALLOCATION_SLACK, excel_rounding, format_number
 from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS
 from jcmwb.sheets.common import Formats, absolute, column_titles, new_workbook, widths
@@ -85,7 +87,8 @@ def document_date(result: Result) -> dt.datetime:
 class Placed:
     """One cell the MRS lays out: what it holds and where (row and column 0-based, as XlsxWriter counts).
 
-    ``kind`` is ``monitored`` (Table 1; ``member`` is the monitoring point), ``fixed`` (Table 2),
+    ``kind`` is ``monitored`` (Table 1; ``member`` is the monitoring point), ``not_given`` (the
+    Table 1 row of a reported-only parameter the period leaves out), ``fixed`` (Table 2),
     ``result`` (Table 3's ER_p), ``block`` (a block title of the calculation sheet; ``name`` is
     the title), ``equation``, or ``default`` (a default repeated on the calculation sheet).
     """
@@ -189,6 +192,8 @@ def layout(result: Result) -> Layout:
     for name, series in result.monitored.items():
         for point in series.points:
             row = lay.place("monitored", name, point, INPUT_SHEET, row, T1_VALUE_COL)
+    for name in not_given(spec, result.period):  # reported only, left out of the period: a row that says so
+        row = lay.place("not_given", name, None, INPUT_SHEET, row, T1_VALUE_COL)
     lay.captions["table2"] = row + 1  # after a blank row
     row += 3
     for name, fixed in result.fixed.items():
@@ -306,6 +311,8 @@ def _write_input(result: Result, sheet: Any, fmt: Formats, lay: Layout) -> int:
                 comments.append(f"{pdata.excluded} value(s) outside the period excluded")
             if item.comments:
                 comments.append(item.comments)
+            if param.reported_only:
+                comments.append(REPORTED_ONLY)
             frequency = param.frequency or ""
             if series.interval:
                 frequency = f"{frequency}; {series.interval} data".strip("; ")
@@ -329,6 +336,12 @@ def _write_input(result: Result, sheet: Any, fmt: Formats, lay: Layout) -> int:
                     sheet.write_number(row, col, value, fmt.input)
                 else:
                     sheet.write_string(row, col, text, fmt.text)
+    for name in not_given(spec, period):
+        param = spec.parameters[name]
+        comment = f"{NOT_GIVEN} in the monitoring-period file; {REPORTED_ONLY}, so {spec.result} does not depend on it"
+        cols = [period_text, "", plain_symbol(param.symbol), str(param.description), NOT_GIVEN, param.unit, "", "", param.measurement, param.frequency, comment]
+        for col, text in enumerate(cols):
+            sheet.write_string(lay.row("not_given", name), col, text, fmt.text)
 
     row = lay.captions["table2"]
     sheet.write(row, 0, "Table 2: Parameters fixed ex ante (project-specific values and selected default values)", fmt.bold)

@@ -22,7 +22,7 @@ from jcmwb.verify import formulas, tpe
 from jcmwb.verify.context import Context
 from jcmwb.verify.data import er_from_data, reaggregate
 from jcmwb.verify.findings import ERROR, INCONSISTENCY, NOTE, Check, Finding
-from jcmwb.verify.rebuild import is_total
+from jcmwb.verify.rebuild import is_not_given, is_total
 from jcmwb.verify.symbols import equation_of, feeds_result, names
 from jcmwb.verify.tolerance import agrees, number, ratio_hint, tolerance
 
@@ -87,10 +87,16 @@ def check_table1_totals(ctx: Context) -> None:
 
 def check_inputs(ctx: Context) -> None:
     """The inputs the recomputation took as reported: Table 1's monitored values, Table 2's project values."""
-    for row in ctx.sheet.table1:
-        if number(row.value.value) is not None and not is_total(row):
-            ctx.checks.append(Check(f"{row.parameter} ({row.point})", "monitored (input of the recomputation)", row.value.ref, row.value.value, number(row.value.value), str(row.unit.value or ""), row.source))
     symbols = names(ctx.spec)
+    for row in ctx.sheet.table1:
+        param = ctx.spec.parameters.get(symbols.get(row.parameter, ""))
+        reported_only = param is not None and param.reported_only
+        if is_not_given(row, ctx.spec):
+            label = f"{row.parameter} ({row.point})" if row.point else row.parameter
+            ctx.checks.append(Check(label, "monitored, reported only: not given (enters no equation)", row.value.ref, row.value.value, row.value.value, str(row.unit.value or ""), "left out of the monitoring period, as a reported-only parameter may be"))
+        elif number(row.value.value) is not None and not is_total(row):
+            what = "monitored, reported only (enters no equation)" if reported_only else "monitored (input of the recomputation)"
+            ctx.checks.append(Check(f"{row.parameter} ({row.point})", what, row.value.ref, row.value.value, number(row.value.value), str(row.unit.value or ""), row.source))
     for row in ctx.sheet.table2:
         name = symbols.get(row.parameter)
         if name and ctx.spec.parameters[name].kind == "fixed_project":

@@ -19,8 +19,8 @@ from typing import Any
 from jcmwb.engine.errors import JcmwbError
 from jcmwb.engine.spec import Spec
 from jcmwb.sheets.reader import MonitoredRow, ReportedSheet
-from jcmwb.verify.findings import ERROR, NOTE, Check, Finding
-from jcmwb.verify.rebuild import is_total
+from jcmwb.verify.findings import ERROR, INCONSISTENCY, NOTE, Check, Finding
+from jcmwb.verify.rebuild import is_not_given, is_total
 from jcmwb.verify.symbols import equation_of, names
 from jcmwb.verify.tolerance import agrees, number, ratio_hint, tolerance
 
@@ -100,7 +100,7 @@ def reaggregate(
     by_param: dict[str, list] = {}
     for row in sheet.table1:
         name = symbols.get(row.parameter)
-        if name and spec.parameters.get(name) is not None and spec.parameters[name].kind == "monitored" and not is_total(row):
+        if name and spec.parameters.get(name) is not None and spec.parameters[name].kind == "monitored" and not is_total(row) and not is_not_given(row, spec):
             by_param.setdefault(name, []).append(row)
     aggregated: dict[str, dict[str, float]] = {}
     if not by_param:
@@ -175,7 +175,8 @@ def reaggregate(
                 hint = ratio_hint(total, found) if found is not None else ""
                 if found is not None and point in raw_totals and agrees(round(raw_totals[point], 6), found, tol):
                     hint += " (it is the raw total: the corrections were not applied)"
-                findings.append(Finding(ERROR, row.value.ref, row.parameter, f"monitored value differs from the re-aggregated data: {basis}{hint}", expected=total, found=found, tolerance=tol, equation=equation))
+                severity = INCONSISTENCY if spec.parameters[name].reported_only else ERROR  # a reported-only value enters no equation
+                findings.append(Finding(severity, row.value.ref, row.parameter, f"monitored value differs from the re-aggregated data: {basis}{hint}", expected=total, found=found, tolerance=tol, equation=equation))
         for point, row in reported.items():
             if point not in totals:
                 findings.append(Finding(ERROR, row.value.ref, row.parameter, f"monitoring point {point} is not in the data", found=point, equation=equation))

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from jcmwb.engine.compute import NOT_GIVEN
 from jcmwb.engine.errors import InputError, JcmwbError, SheetError
 from jcmwb.engine.spec import Spec
 from jcmwb.engine.units import factor, strip_period
@@ -34,6 +35,18 @@ TOTAL_ROW = re.compile(r"^(total|sum)\b", re.IGNORECASE)
 def is_total(row: MonitoredRow) -> bool:
     """A Table 1 row that totals the points above it ((b) reads "Total" or "Sum")."""
     return bool(TOTAL_ROW.match(row.point))
+
+
+def is_not_given(row: MonitoredRow, spec: Spec) -> bool:
+    """A Table 1 row of a reported-only parameter whose value (e) reads "not given" (the period left it out).
+
+    Such a parameter enters no equation (methodologies/README.md 2.2), so the row is no input
+    of the recomputation and no discrepancy.
+    """
+    name = names(spec).get(row.parameter)
+    param = spec.parameters.get(name) if name else None
+    shown = row.value.value
+    return param is not None and param.reported_only and isinstance(shown, str) and shown.strip().lower() == NOT_GIVEN
 
 
 def stated_period(sheet: ReportedSheet) -> tuple[str, str]:
@@ -60,17 +73,19 @@ def mapping(sheet: ReportedSheet, spec: Spec, findings: list[Finding], choices: 
     monitored: dict[str, dict[str, Any]] = {}
     monitored_names = ", ".join(plain_symbol(p.symbol) for p in spec.parameters.values() if p.kind == "monitored")
     for row in sheet.table1:
-        if is_total(row):
+        if is_total(row) or is_not_given(row, spec):
             continue
         name = symbols.get(row.parameter)
         if name is None or spec.parameters.get(name) is None or spec.parameters[name].kind != "monitored":
             findings.append(Finding(INCONSISTENCY, row.value.ref, row.parameter or "(empty)", "not a monitored parameter of the methodology", expected="one of " + monitored_names, found=row.parameter or "an empty column (c)"))
             continue
         param = spec.parameters[name]
+        # A reported-only parameter enters no equation: a slip in it cannot change ER_p.
+        severity = INCONSISTENCY if param.reported_only else ERROR
         value = number(row.value.value)
         if value is None:
             if row.value.value is None and not row.value.formula:
-                findings.append(Finding(ERROR, row.value.ref, row.parameter, f"no monitored value for {row.point or 'this point'}: left out of the recomputation", expected="a number", found="an empty cell", equation=equation_of(spec, name)))
+                findings.append(Finding(severity, row.value.ref, row.parameter, f"no monitored value for {row.point or 'this point'}: left out of the recomputation", expected="a number" + (f" or {NOT_GIVEN!r}" if param.reported_only else ""), found="an empty cell", equation=equation_of(spec, name)))
                 continue
             raise SheetError("monitored value is not a number", file=str(sheet.path), where=row.value.ref, expected="a number", found=repr(row.value.value))
         unit_text = str(row.unit.value or "").strip()
@@ -80,7 +95,7 @@ def mapping(sheet: ReportedSheet, spec: Spec, findings: list[Finding], choices: 
                 slip = f"; the calculation takes the number in {param.unit}: if it is in {unit_text} it is {1 / scale:g} x too large" if scale != 1 else ""
             except JcmwbError:
                 slip = ""
-            findings.append(Finding(ERROR, row.unit.ref, row.parameter, f"unit differs from the methodology's (a kWh/MWh slip?){slip}", expected=param.unit, found=unit_text, equation=equation_of(spec, name)))
+            findings.append(Finding(severity, row.unit.ref, row.parameter, f"unit differs from the methodology's (a kWh/MWh slip?){slip}", expected=param.unit, found=unit_text, equation=equation_of(spec, name)))
         if row.option not in param.options:
             findings.append(Finding(INCONSISTENCY, row.option_ref or row.value.ref, row.parameter, "monitoring option not allowed for this parameter", expected=" or ".join(param.options), found=row.option or "an empty cell"))
         entry = monitored.setdefault(name, {"option": row.option if row.option in param.options else param.options[0], "unit": strip_period(param.unit), "values": {}})
