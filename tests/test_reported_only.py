@@ -215,3 +215,22 @@ def test_notebook_shows_it():
     book = build(load_spec("ID_AM002"), EXAMPLE)
     heading = next(c.source for c in book.cells if c.cell_type == "markdown" and "EI_{grid,p}" in c.source)
     assert "Reported only" in heading and "enters no equation" in heading
+
+
+# -- the app form -----------------------------------------------------------------------------------
+def test_the_app_form_does_not_require_it(tmp_path):
+    from jcmwb.app.page import MethodologyPage
+    from jcmwb.app.server import AppSettings
+
+    form = MethodologyPage(load_spec("ID_AM002"), AppSettings(work=tmp_path / "work"), "en").form
+    grid, chillers = form.monitored["EI_grid_p"], form.monitored["EC_PJ_i_p"]
+    assert grid.check("en") == [] and grid.entry() is None  # nothing entered: left out of the period
+    assert [p.key for p in chillers.check("en")] == ["monitored.EC_PJ_i_p.data"]  # the others stay required
+    grid.mode.value = "totals"
+    grid.refresh_shape()
+    grid.unit.value = "kWh"
+    (cell,) = grid.totals.inputs.values()
+    cell.value = "lots"
+    assert [p.key for p in grid.check("en")] == ["monitored.EI_grid_p.values"]  # typed, it is checked
+    cell.value = "8692917"
+    assert grid.check("en") == [] and grid.entry() == {"option": "C", "values": {"period": 8692917.0}, "unit": "kWh"}

@@ -502,7 +502,19 @@ class MonitoredField:
         self.multipliers.set_members(points)
         self.calibration.set_points(points)
 
+    def left_out(self) -> bool:
+        """A reported-only parameter (methodologies/README.md 2.2) with nothing entered: the period may leave it out."""
+        if not self.param.reported_only:
+            return False
+        mode = self.mode.value
+        if mode == "upload":
+            return self.file is None
+        typed = self.grid.raw() if mode == "monthly" else self.totals.raw()
+        return not any(v.strip() for v in typed.values())
+
     def check(self, lang: str) -> list[Problem]:
+        if self.left_out():
+            return []
         key = self.key
         problems: list[Problem] = []
         mode = self.mode.value
@@ -543,8 +555,10 @@ class MonitoredField:
                 problems += _number_problem(f"{key}.calibration", error, lang, member=f"{n}")
         return problems
 
-    def entry(self) -> dict[str, Any]:
-        """This parameter's part of the monitoring-period file; typed monthly totals become a file."""
+    def entry(self) -> dict[str, Any] | None:
+        """This parameter's part of the monitoring-period file (None: left out); typed monthly totals become a file."""
+        if self.left_out():
+            return None
         item: dict[str, Any] = {"option": self.option.value}
         mode = self.mode.value
         points, _ = parse_points(self.points.value)
@@ -841,7 +855,7 @@ class MethodologyForm:
         fixed = {f.name: entry for f in self.active_fixed() if (entry := f.entry()) is not None}
         if fixed:
             mapping["fixed"] = fixed
-        mapping["monitored"] = {f.name: f.entry() for f in self.active_monitored()}
+        mapping["monitored"] = {f.name: entry for f in self.active_monitored() if (entry := f.entry()) is not None}
         answers = {cid: answer.value == "yes" for cid, answer in self.eligibility.items() if answer.value}
         if answers:
             mapping["eligibility"] = answers
