@@ -18,10 +18,14 @@ corrections, allocation); the report then counts only them.
 
 ``--narrow`` runs in two stages, for a shorter run: first each mutant against only the test files
 in NARROW_TESTS (those that test these functions directly; a unit or correction mutant otherwise
-reaches hundreds of tests), then every mutant not killed there (survived, no tests, timeout)
-again against the whole fast suite. Only a mutant that survives the second stage is a survivor.
-The statuses of both stages are merged into mutants/mutate-results.json (which ``--report-only``
-reads), because mutmut resets its stored results when the test selection changes.
+reaches hundreds of tests), then every mutant not killed there (survived, no tests, timeout) and
+not explained as equivalent in docs/mutation.md again against the whole fast suite. Only a
+mutant that survives the second stage is a survivor (an explained one is accepted either way).
+The first stage's statuses are kept in mutants/mutate-stage1.json, because mutmut resets its
+stored results when the test selection changes; ``--stage2`` runs the second stage alone, on
+them (after a first stage that was stopped, or with tests added since). ``--report-only`` reads
+the merged statuses; a mutant the second stage did not reach keeps its first-stage status,
+marked "(narrow stage only)".
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "mutation.md"
 REPORT = ROOT / "mutants" / "survivors.md"
 MERGED = ROOT / "mutants" / "mutate-results.json"
+STAGE1 = ROOT / "mutants" / "mutate-stage1.json"
 MUTMUT = [sys.executable, "-m", "mutmut"]
 # mutmut with its test selection replaced (argv[1], comma-separated): the first stage of --narrow.
 # mutmut reads its config once (configuration.config()) and forks its workers from this process.
@@ -118,9 +123,20 @@ def mutmut_results(concerns: list[str]) -> dict[str, str]:
 
 
 def results(concerns: list[str]) -> dict[str, str]:
-    """The statuses of the last run: merged ones (mutants/mutate-results.json) when present."""
+    """The statuses of the last run: merged ones (mutants/mutate-results.json) when present; after
+    an unfinished second stage, the first stage's, updated with what the second one reached."""
     if MERGED.exists():
         return {k: v for k, v in json.loads(MERGED.read_text(encoding="utf-8")).items() if _concern(k) in concerns}
+    if STAGE1.exists():
+        first = {k: v for k, v in json.loads(STAGE1.read_text(encoding="utf-8")).items() if _concern(k) in concerns}
+        now, out = mutmut_results(concerns), {}
+        for name, status in first.items():
+            later = now.get(name, "not checked")
+            if status == "killed" or (later == "not checked" and status != "survived"):
+                out[name] = status
+            else:
+                out[name] = later if later != "not checked" else f"{status} (narrow stage only)"
+        return out
     return mutmut_results(concerns)
 
 
@@ -180,7 +196,7 @@ def report(statuses: dict[str, str], seconds: float | None, concerns: list[str])
             continue
         diff = diff_of(name)
         function, changed = function_of(name), mutated_lines(diff)
-        ok = status == "survived" and explained(function, changed, doc)
+        ok = status.split(" (")[0] == "survived" and explained(function, changed, doc)
         if not ok:
             unexplained.append(f"{name} ({status}): {function}: {' / '.join(changed)}")
         lines += [f"### {name}: {status}{' (explained in docs/mutation.md)' if ok else ' (NOT EXPLAINED)'}", "", "```diff", diff.strip(), "```", ""]
@@ -192,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "2")))
     parser.add_argument("--targets", default=",".join(KEYS), help="concerns to run, comma-separated: " + ", ".join(KEYS))
     parser.add_argument("--narrow", action="store_true", help="first against NARROW_TESTS, then what they leave against the whole fast suite")
+    parser.add_argument("--stage2", action="store_true", help="only the second stage of --narrow, on the first stage's statuses")
     parser.add_argument("--report-only", action="store_true", help="write the report of the last run, without running")
     args = parser.parse_args(argv)
     unknown = [k for k in args.targets.split(",") if k not in KEYS]
@@ -203,13 +220,19 @@ def main(argv: list[str] | None = None) -> int:
         patterns = [p for concern in concerns for p in TARGETS[concern]]
         started = time.monotonic()
         MERGED.unlink(missing_ok=True)
-        if run_mutmut(patterns, args.jobs, NARROW_TESTS if args.narrow else None) != 0:
-            print("error: mutmut run failed; see its output above", file=sys.stderr)
-            return 1
-        statuses = mutmut_results(concerns)
-        if args.narrow:
-            again = sorted(name for name, status in statuses.items() if status != "killed")
-            print(f"narrow stage: {len(statuses)} mutants, {len(statuses) - len(again)} killed; {len(again)} again against the whole fast suite")
+        if args.stage2:
+            statuses = json.loads(STAGE1.read_text(encoding="utf-8")) if STAGE1.exists() else mutmut_results(concerns)
+        else:
+            STAGE1.unlink(missing_ok=True)
+            if run_mutmut(patterns, args.jobs, NARROW_TESTS if args.narrow else None) != 0:
+                print("error: mutmut run failed; see its output above", file=sys.stderr)
+                return 1
+            statuses = mutmut_results(concerns)
+        if args.narrow or args.stage2:
+            STAGE1.write_text(json.dumps(statuses, indent=1, sort_keys=True), encoding="utf-8")
+            doc = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+            again = sorted(n for n, st in statuses.items() if st != "killed" and not (st == "survived" and explained(function_of(n), mutated_lines(diff_of(n)), doc)))
+            print(f"narrow stage: {len(statuses)} mutants, {sum(st == 'killed' for st in statuses.values())} killed; {len(again)} not killed nor explained, again against the whole fast suite")
             if again:
                 if run_mutmut(again, args.jobs) != 0:
                     print("error: mutmut run (second stage) failed; see its output above", file=sys.stderr)
