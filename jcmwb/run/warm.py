@@ -68,6 +68,16 @@ _live: weakref.WeakSet[WarmKernel] = weakref.WeakSet()
 _active: KernelPool | None = None
 _lock = threading.RLock()
 _cleanup_registered = False
+_folder: str | None = None
+
+
+def _launch_folder() -> str:
+    """The folder warm kernels start in: one per process, empty, removed at exit."""
+    global _folder
+    with _lock:
+        if _folder is None or not os.path.isdir(_folder):
+            _folder = tempfile.mkdtemp(prefix="jcmwb-kernels-")
+        return _folder
 
 
 def skip_slow_imports() -> None:
@@ -88,13 +98,13 @@ class WarmKernel:
 
     Parameters
     ----------
-    kernel_name : str
-        The kernel spec (``python3``).
+    kernel_name : str or None
+        The kernel spec (None: the notebooks' own, ``python3``).
     preload : tuple of str
         Modules imported silently once the kernel answers.
     """
 
-    def __init__(self, kernel_name: str, preload: tuple[str, ...] = PRELOAD) -> None:
+    def __init__(self, kernel_name: str | None = None, preload: tuple[str, ...] = PRELOAD) -> None:
         self.kernel_name = kernel_name
         self.preload = preload
         self.clean = True  # False when the silent imports printed something (see _import)
@@ -102,7 +112,7 @@ class WarmKernel:
         self.manager: Any = None
         self._pid = os.getpid()
         self._env = dict(os.environ)  # taken here, in the caller's thread: what the kernel inherits
-        self._folder = tempfile.mkdtemp(prefix="jcmwb-kernel-")  # an empty working directory, as a staging folder is
+        self._folder = _launch_folder()  # empty, as a staging folder is when a kernel starts in it
         self._closed = False
         self._state = threading.Lock()
         self._ready = threading.Event()
@@ -119,9 +129,12 @@ class WarmKernel:
         return [*QUIET_KERNEL, IN_MEMORY_HISTORY]
 
     def _start(self) -> None:
-        from jcmwb.run.runner import KERNEL_DIED, KERNEL_START_ATTEMPTS
-
         try:
+            # Imported here, off the caller's thread (jcmwb.run.notebook imports nbformat).
+            from jcmwb.run.notebook import KERNEL
+            from jcmwb.run.runner import KERNEL_DIED, KERNEL_START_ATTEMPTS
+
+            self.kernel_name = self.kernel_name or KERNEL
             for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
                 try:
                     if self._launch(attempt):
@@ -176,6 +189,8 @@ class WarmKernel:
         self._ready.wait()
         if self.error is not None:
             raise self.error
+        if self.manager is None:
+            raise RunError("the warm kernel was shut down before it was used")
 
     def fits(self, cwd: str | os.PathLike[str]) -> bool:
         """Whether the kernel can stand in for one started now in ``cwd``; prepares the hand-over.
@@ -214,6 +229,8 @@ class WarmKernel:
         with self._state:
             self._closed = True
             manager = self.manager
+        if manager is None and self._thread.is_alive():
+            return  # nothing launched yet, and now nothing will be: the thread just ends
         if self._thread.is_alive() and manager is not None and manager.has_kernel:
             try:  # a start in progress sees its kernel die and gives up at once
                 manager.provisioner.process.kill()
@@ -221,9 +238,6 @@ class WarmKernel:
                 pass
         self._thread.join(timeout=START_TIMEOUT)
         self._stop()
-        import shutil
-
-        shutil.rmtree(self._folder, ignore_errors=True)
         _live.discard(self)
 
     def _stop(self) -> None:
@@ -283,17 +297,15 @@ class KernelPool:
     size : int
         Kernels kept starting or ready (one per worker process is enough: it starts while the
         current notebook runs).
-    kernel_name : str
-        The kernel spec.
+    kernel_name : str or None
+        The kernel spec (None: the notebooks' own).
     replace : bool
         Start a new kernel whenever one is taken (False: the pool runs dry, as for one run).
     """
 
     def __init__(self, size: int = 1, *, kernel_name: str | None = None, replace: bool = True) -> None:
-        from jcmwb.run.notebook import KERNEL
-
         self.size = size
-        self.kernel_name = kernel_name or KERNEL
+        self.kernel_name = kernel_name
         self.replace = replace
         self.preload = PRELOAD
         self._waiting: deque[WarmKernel] = deque()
@@ -389,7 +401,31 @@ def worker_pool() -> KernelPool | None:
     with _lock:
         if _active is None:
             _active = KernelPool(1)
+            _watch_parent()
         return _active
+
+
+def _watch_parent() -> None:
+    """In a process-pool worker: when the parent is killed outright (kill -9), stop too.
+
+    Nothing would ever collect an orphaned worker's results, yet it would wait for work
+    forever, holding its warm kernel (whose own parent, the worker, is alive). It shuts its
+    kernels down and exits instead.
+    """
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    ppid = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == ppid:
+            threading.Event().wait(1)
+        close_all()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="jcmwb-warm-parent", daemon=True).start()
 
 
 def take(cwd: str | os.PathLike[str], notebook: str | os.PathLike[str] | None = None) -> WarmKernel | None:
@@ -475,12 +511,18 @@ def close_all() -> None:
         pool.close()
     for kernel in list(_live):
         kernel.close()
+    if _folder is not None:
+        try:
+            os.rmdir(_folder)  # only if empty: nothing of anyone's is removed
+        except OSError:
+            pass
 
 
 def _forget() -> None:
     # A forked child inherits the parent's pool and kernels as objects, not as its own.
-    global _active, _live, _cleanup_registered, _lock
+    global _active, _live, _cleanup_registered, _lock, _folder
     _active = None
+    _folder = None
     _live = weakref.WeakSet()
     _cleanup_registered = False
     _lock = threading.RLock()
