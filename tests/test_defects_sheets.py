@@ -205,7 +205,8 @@ def _id_register(tmp_path: Path, multipliers: dict | None, points: bool = True) 
         item["multipliers"] = multipliers
     if not points:
         del item["points"]
-    item["data"] = str(source / item["data"])
+    for entry in raw["monitored"].values():  # the data files stay where they are (the grid invoices too)
+        entry["data"] = str(source / entry["data"])
     path = tmp_path / "period.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     return path
