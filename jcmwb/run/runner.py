@@ -35,19 +35,12 @@ from jcmwb.library.paths import library_of, notebook_of, searching
 from jcmwb.run import warm
 from jcmwb.run.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
 from jcmwb.run.outputs import HASHED, RECEIPT, RESULT_JSON, read_summary, write_text_atomically
+from jcmwb.run.warm import KERNEL_DIED, KERNEL_START_ATTEMPTS, QUIET_KERNEL
 
 # Outputs go below the working directory unless --out or --reports says otherwise.
 REPORTS = Path("reports")
 # Seconds a single cell may run; a year of 15-minute data for many points takes far less.
 EXECUTION_TIMEOUT = 1800
-# The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not the
-# user's business; a failing cell still surfaces as a structured papermill error.
-QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
-# jupyter_client picks a kernel's five TCP ports by binding to port 0 and letting go; another
-# kernel starting at the same moment (batch workers, a cluster) can take one in between, and the
-# new kernel dies before it answers. Nothing has run yet then, so starting again is safe.
-KERNEL_START_ATTEMPTS = 4
-KERNEL_DIED = "Kernel died before replying to kernel_info"
 PACKAGES = ("pandas", "pint", "xlsxwriter", "openpyxl", "papermill", "nbconvert", "matplotlib", "numpy", "pyyaml")
 
 

@@ -50,6 +50,15 @@ from typing import Any
 from jcmwb.engine.errors import RunError
 
 ENGINE = "jcmwb-warm"
+# The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not the
+# user's business; a failing cell still surfaces as a structured papermill error.
+QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
+# jupyter_client picks a kernel's five TCP ports by binding to port 0 and letting go; another
+# kernel starting at the same moment (batch workers, a cluster) can take one in between, and the
+# new kernel dies before it answers. Nothing has run yet then, so starting again is safe (the
+# runner's kernels and the warm ones alike).
+KERNEL_START_ATTEMPTS = 4
+KERNEL_DIED = "Kernel died before replying to kernel_info"
 # Imported in each warm kernel before its notebook: what the methodology notebooks import
 # (jcmwb.calculate, the display helpers, the MRS writer, matplotlib's Figure for the monthly
 # plot). Not matplotlib.pyplot: importing it would choose a backend before the notebook does.
@@ -124,15 +133,12 @@ class WarmKernel:
     # -- starting ----------------------------------------------------------------------------
     def launch_arguments(self, attempt: int) -> list[str]:
         """The kernel's command-line options (those of a kernel the runner starts)."""
-        from jcmwb.run.runner import QUIET_KERNEL
-
         return [*QUIET_KERNEL, IN_MEMORY_HISTORY]
 
     def _start(self) -> None:
         try:
             # Imported here, off the caller's thread (jcmwb.run.notebook imports nbformat).
             from jcmwb.run.notebook import KERNEL
-            from jcmwb.run.runner import KERNEL_DIED, KERNEL_START_ATTEMPTS
 
             self.kernel_name = self.kernel_name or KERNEL
             for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -260,8 +266,6 @@ class WarmKernel:
 
 
 def _reply(client: Any, msg_id: str, kernel: WarmKernel) -> dict[str, Any]:
-    from jcmwb.run.runner import KERNEL_DIED
-
     while True:
         try:
             msg = client.get_shell_msg(timeout=1)
