@@ -81,6 +81,32 @@ def kernel_processes(server: subprocess.Popen) -> list:
     return out
 
 
+def kernel_ids(server: subprocess.Popen) -> set[str]:
+    """The ids of the kernels the app server runs now (from each kernel's connection file, ``kernel-<id>.json``)."""
+    import re
+
+    ids = set()
+    for process in kernel_processes(server):
+        try:
+            found = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(process.cmdline()))
+        except Exception:  # gone meanwhile
+            continue
+        if found:
+            ids.add(found.group(1))
+    return ids
+
+
+def page_kernel_id(html: str) -> str:
+    """The id of the kernel a page of the app was served with (Voila's page configuration in the HTML)."""
+    import json
+    import re
+
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+    if not found:
+        raise AssertionError("no Voila page configuration in the page")
+    return json.loads(found.group(1))["kernelId"]
+
+
 def wait_for(condition: Any, timeout: float, step: float = 0.5) -> bool:
     """Poll ``condition()`` until it is true or ``timeout`` seconds have passed; its last answer."""
     deadline = time.monotonic() + timeout

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from app_driver import ARTIFACTS, ROOT, AppPage, app_server, chromium, chromium_present, fill_from_period
+from app_driver import ARTIFACTS, CALC_TIMEOUT, ROOT, AppPage, app_server, chromium, chromium_present, fill_from_period
 
 pytestmark = [
     pytest.mark.slow,
@@ -121,7 +121,9 @@ def test_th_am001_example_year(app: AppPage, work: Path, tmp_path: Path) -> None
     how.locator("details > summary", has_text="EG_i_p").first.click()  # one level down: the monitored input
     assert "option C: generation-2021.csv rows 2-69956" in how.inner_text()
     assert "96 missing 15-minute values" in how.inner_text()
-    assert page.locator("img.jcmwb-chart").count() == 1
+    # The monthly chart is drawn after the results are shown.
+    page.locator("img.jcmwb-chart").wait_for(state="visible", timeout=CALC_TIMEOUT)
+    assert page.locator("img.jcmwb-chart").evaluate("e => e.naturalWidth > 100")
     # The screenshot of the results, for the documentation.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = int(results.bounding_box()["height"]) + 40

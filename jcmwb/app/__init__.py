@@ -30,6 +30,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         value = getattr(args, option)
         if value < 1:
             raise InputError("not a positive whole number", where="--" + option.replace("_", "-"), expected="a whole number of at least 1", found=str(value))
+    if not 0 <= args.ready_kernels <= args.max_kernels:
+        raise InputError("not between 0 and --max-kernels", where="--ready-kernels", expected=f"a whole number from 0 to {args.max_kernels}", found=str(args.ready_kernels))
     settings = AppSettings(
         port=args.port,
         max_upload_mb=args.max_upload_mb,
@@ -38,6 +40,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         cull_unconnected=args.cull_unconnected,
         cull_interval=args.cull_interval,
         timeout=args.timeout,
+        ready_kernels=args.ready_kernels,
     )
     if args.work:
         settings.work = Path(args.work)
@@ -54,5 +57,11 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--cull-idle", type=int, default=1800, help="seconds after which the kernel of a page that lost its connection is shut down (default 1800)")
     p.add_argument("--cull-unconnected", type=int, default=60, help="seconds after which the kernel of a page that never connected is shut down (default 60)")
     p.add_argument("--cull-interval", type=int, default=30, help="seconds between checks for kernels to shut down (default 30)")
+    p.add_argument(
+        "--ready-kernels",
+        type=int,
+        default=1,
+        help="kernels kept started, with the app loaded, for the next pages (counted in --max-kernels; 0: each page starts its own, a few seconds more) (default 1)",
+    )
     p.add_argument("--work", default=None, help="folder for each page's inputs and outputs (default reports/app/)")
     p.set_defaults(func=cmd_app)

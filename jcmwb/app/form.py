@@ -306,6 +306,7 @@ class MonitoredField:
             return join("", lines)
 
         self.unused_note = texts.word("not_used", "jcmwb-hint")
+        self.unused_note.layout = w.Layout()  # hidden and shown: a layout of its own
         self.option = w.ToggleButtons(options=list(param.options), value="C" if "C" in param.options else param.options[0])
         self.option.style.button_width = "5em"
         self.option.add_class(css("monitored", self.name, "option"))

@@ -25,6 +25,15 @@ Here, run in the server process only (``jcmwb.app.server.launch``):
 - **The number of kernels is capped.** At ``max_kernels`` kernels (started or starting), a
   further page gets the "busy, retry in a minute" page (HTTP 503, ``Retry-After``) instead
   of a kernel: memory stays bounded (a kernel with the app loaded holds about 120 MB).
+- **Ready kernels are within the cap.** Voila keeps ``ready_kernels`` kernels started ahead
+  of need (its preheated kernels: the app notebook runs up to the cell that waits for a
+  page). They start through ``AppKernelManager.start_kernel`` like any other, so they count:
+  with ``max_kernels`` 8 and one ready kernel, 7 pages are open and the 8th takes the ready
+  one. ``ReadyKernels`` keeps Voila's pool honest about it: a ready kernel that could not
+  start at the cap is dropped from the pool (a page then starts its own kernel or gets the
+  busy page, as without a pool), and the pool is filled again when a kernel is shut down, so
+  room freed by a closed page becomes a ready kernel again. Voila never culls a ready kernel
+  while it waits; once a page took it, it is the page's kernel, culled as above.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import uuid
 from typing import Any
 
 import tornado.web
+import voila.app as voila_app
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Integer
@@ -103,6 +113,44 @@ class AppKernelManager(AsyncMappingKernelManager):
         await super().cull_kernel_if_idle(kernel_id)
 
 
+class ReadyKernels:
+    """Mixed over Voila's pooled kernel manager (``voila.voila_kernel_manager``) by ``AppVoila``:
+    a ready kernel that failed to start (at the cap) leaves the pool, and a kernel shut down
+    lets the pool fill again (see the module docstring)."""
+
+    _closing = False
+
+    def get_pool_size(self, notebook_name: str) -> int:
+        pool = self._pools.get(notebook_name, [])  # type: ignore[attr-defined]
+        pool[:] = [task for task in pool if not (task.done() and (task.cancelled() or task.exception() is not None))]
+        return len(pool)
+
+    def refill(self) -> None:
+        """Start the ready kernels the pool lacks (each fails at once if the cap is reached)."""
+        name = getattr(self, "notebook_path", None)
+        if not self._closing and name is not None:
+            self.get_pool_size(name)
+            self.fill_if_needed(notebook_name=name)  # type: ignore[attr-defined]
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super().shutdown_kernel(kernel_id, *args, **kwargs)  # type: ignore[misc]
+        self.refill()
+        return result
+
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> Any:
+        self._closing = True  # no kernel is started while the server stops
+        return await super().shutdown_all(*args, **kwargs)  # type: ignore[misc]
+
+
+def _kernel_manager_factory(base_class: type, preheat_kernel: bool, default_pool_size: int, page_config_hook: Any = None) -> type:
+    """Voila's factory of its kernel manager class, with ``ReadyKernels`` mixed over the pooled one."""
+    made = _voila_factory(base_class, preheat_kernel, default_pool_size, page_config_hook=page_config_hook)
+    return type("AppReadyKernelManager", (ReadyKernels, made), {}) if preheat_kernel else made
+
+
+_voila_factory = voila_app.voila_kernel_manager_factory
+
+
 def busy_page(lang: str, limit: int) -> Markup:
     """The page shown instead of the app when it runs ``limit`` kernels already; it reloads itself."""
     return html(
@@ -138,7 +186,16 @@ class PageHandler(TornadoVoilaHandler):
 
 
 class AppVoila(Voila):
-    """Voila serving the app notebook through ``PageHandler``."""
+    """Voila serving the app notebook through ``PageHandler``, its ready kernels through ``ReadyKernels``."""
+
+    def init_settings(self) -> dict:
+        # Voila builds its kernel manager class inside init_settings from the factory it
+        # imported; it is given ours for that call only (this process serves the app alone).
+        voila_app.voila_kernel_manager_factory = _kernel_manager_factory
+        try:
+            return super().init_settings()
+        finally:
+            voila_app.voila_kernel_manager_factory = _voila_factory
 
     def init_handlers(self) -> list:
         handlers = []

@@ -249,6 +249,7 @@ WORDS: dict[str, str] = {
     "chart": "Monthly view",
     "chart_param": "Monitored quantity",
     "chart_none": "No monthly data to show (the data were given as totals for the period).",
+    "chart_drawing": "Drawing the monthly chart ...",
     "chart_top": "{symbol} per month (as monitored, before corrections)",
     "chart_bottom": "{result} apportioned to months",
     "per_month": "{unit} / month",

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 from traitlets import validate
 
 
@@ -111,8 +112,48 @@ def symbol(text: str) -> Markup:
     return Markup(_SUB_SINGLE.sub(r"<sub>\1</sub>", escaped))
 
 
+class _Shared:
+    """A layout or style shared by many widgets, frozen: changing it would change them all."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False) and name in self.keys and not name.startswith("_"):  # type: ignore[attr-defined]
+            raise AttributeError(f"a shared {type(self).__name__}: give the widget its own (layout=w.Layout()) to change its {name}")
+        super().__setattr__(name, value)
+
+
+class _SharedLayout(_Shared, w.Layout):
+    pass
+
+
+class _SharedStyle(_Shared, HTMLStyle):
+    pass
+
+
+_shared: dict[str, Any] = {}
+
+
+def _shared_default(kind: str) -> Any:
+    # Made on first use, in the kernel that shows the page (a widget model belongs to its kernel).
+    if kind not in _shared:
+        made = _SharedLayout() if kind == "layout" else _SharedStyle()
+        made._frozen = True
+        _shared[kind] = made
+    return _shared[kind]
+
+
 class HTML(w.HTML):
-    """The app's HTML widget: its value must be ``Markup`` (or empty), never a plain string."""
+    """The app's HTML widget: its value must be ``Markup`` (or empty), never a plain string.
+
+    Unless given its own, it shares one layout and one style with the page's other HTML
+    widgets: a form has about 90 of them, and each model of its own is one more for the
+    browser to create when the page opens (a third of the models of a form). The shared ones
+    refuse changes; a widget whose layout changes (hidden, shown) is given its own.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("layout", _shared_default("layout"))
+        kwargs.setdefault("style", _shared_default("style"))
+        super().__init__(**kwargs)
 
     @validate("value")
     def _markup_only(self, proposal: dict[str, Any]) -> str:

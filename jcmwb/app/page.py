@@ -1,9 +1,12 @@
 """The pages of the app: the catalogue, and one methodology's form with its results.
 
-``main()`` is all the app notebook runs. It reads the request's query string (Voila puts
-it in ``QUERY_STRING``): no ``id`` gives the catalogue, ``id=TH_AM001`` that methodology's
-form, ``lang=ja`` starts in Japanese. Every callback runs through ``MethodologyPage.guard``,
-so a failure becomes a plain message on the page, never a traceback.
+The app notebook runs ``preload()``, then ``main(query)``. ``preload`` runs in a kernel
+started ahead of any request (Voila's preheated kernels, ``jcmwb.app.server``): it imports
+everything a page uses and loads the catalogue and the specs, so that a page asked for
+later only builds its widgets. ``main`` reads the request's query string: no ``id`` gives
+the catalogue, ``id=TH_AM001`` that methodology's form, ``lang=ja`` starts in Japanese.
+Every callback runs through ``MethodologyPage.guard``, so a failure becomes a plain message
+on the page, never a traceback.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from jcmwb.app.server import AppSettings
 from jcmwb.app.session import Session, TimeLimitExceeded, time_limit
 from jcmwb.app.widgets import Texts
 from jcmwb.engine.errors import JcmwbError
-from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, Spec, load_spec
+from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, Spec, library_folders, load_spec
 
 STYLE = """
 <style>
@@ -122,14 +125,72 @@ def _specs() -> tuple[list[Spec], list[str]]:
     return specs, broken
 
 
-def _catalogue() -> tuple[list[Any], str]:
-    """The official catalogue (``jcmwb.library.catalogue``: facts of every approved id, runnable or not); why not, if it does not load."""
+def _load_catalogue() -> tuple[list[Any], str]:
     from jcmwb.library.catalogue import load_catalogue
 
     try:
         return load_catalogue(), ""
     except JcmwbError as exc:
         return [], exc.line()
+
+
+# What preload() loaded, with the state of the library files it was loaded from.
+_PRELOADED: dict[str, Any] = {}
+
+
+def _library_state() -> tuple[tuple[str, int, int], ...]:
+    """Every file of every methodology folder, with its time and size: a pooled kernel may wait
+    long for its page, and an author may change a spec meanwhile (a few milliseconds to take)."""
+    files = []
+    for library in library_folders():
+        for path in library.glob("*/*"):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            files.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(files))
+
+
+def _preloaded() -> dict[str, Any]:
+    """What preload() loaded, if the library has not changed since; else nothing."""
+    return _PRELOADED if _PRELOADED and _PRELOADED["state"] == _library_state() else {}
+
+
+def _catalogue() -> tuple[list[Any], str]:
+    """The official catalogue (``jcmwb.library.catalogue``: facts of every approved id, runnable or not); why not, if it does not load."""
+    return _preloaded().get("catalogue") or _load_catalogue()
+
+
+def _spec(methodology: str) -> Spec | None:
+    """The spec of a methodology id given in the URL; None for an id the library does not run."""
+    if not (ID_PATTERN.match(methodology) and (METHODOLOGIES / methodology / "methodology.yaml").exists()):
+        return None
+    spec = _preloaded().get("specs", {}).get(methodology)
+    if spec is not None:
+        return spec
+    try:
+        return load_spec(methodology)
+    except JcmwbError:
+        return None
+
+
+def preload() -> None:
+    """Everything a page needs before its request is known: run by the app notebook in a kernel
+    started ahead of need, it takes the imports, the catalogue and the specs (about 3 s on a
+    loaded 2-core machine) off the time a user waits for the page, and the first chart's font
+    loading off the first Calculate."""
+    import matplotlib.figure  # noqa: F401 - the charts' imports, on the first Calculate otherwise
+    import openpyxl  # noqa: F401 - the sheet's writer
+
+    import jcmwb.run.outputs  # noqa: F401
+    from jcmwb.app.results import warm_charts
+
+    state = _library_state()
+    entries, problem = _load_catalogue()
+    specs = {entry.id: entry.spec for entry in entries if entry.spec is not None}
+    _PRELOADED.update(state=state, catalogue=(entries, problem), specs=specs)
+    warm_charts()
 
 
 class Landing:
@@ -317,6 +378,7 @@ class MethodologyPage:
     def set_language(self, lang: str) -> None:
         self.form.set_language(lang)
         self.results.render()
+        self.results.draw_chart()
 
     def _status(self, key: str, **values: Any) -> None:
         # The class names the stage: the last one (done, fix_first, failed) ends a calculation.
@@ -359,6 +421,7 @@ class MethodologyPage:
         for notice in self.form.notices():
             self.form.slots.show(notice.key, [notice.text], level="warning")
         self._status("done", seconds=time.perf_counter() - started)
+        self.results.draw_chart()
 
     def make_record(self) -> None:
         """``jcmwb run`` on the period file of the results shown: the notebook of record, its report, the receipt."""
@@ -399,7 +462,7 @@ class MethodologyPage:
 def main(query: str | None = None) -> Any:
     """Show the page the query string asks for (the app notebook's only call)."""
     settings = AppSettings.from_environment()
-    params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query)
+    params = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query, keep_blank_values=True)
     lang = params.get("lang", ["en"])[0]
     lang = lang if lang in LANGUAGES else "en"
     methodology = params.get("id", [""])[0].strip().upper()
@@ -412,12 +475,7 @@ def main(query: str | None = None) -> Any:
     elif not methodology:
         page = Landing(lang)
     else:
-        spec = None
-        if ID_PATTERN.match(methodology) and (METHODOLOGIES / methodology / "methodology.yaml").exists():
-            try:
-                spec = load_spec(methodology)
-            except JcmwbError:
-                spec = None
+        spec = _spec(methodology)
         page = MethodologyPage(spec, settings, lang) if spec else Landing(lang, t("unknown_methodology", lang, id=methodology))
     display(page.widget)
     return page

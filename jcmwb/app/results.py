@@ -277,6 +277,22 @@ def monthly_chart(result: Result, name: str, lang: str) -> bytes:
     return buffer.getvalue()
 
 
+def warm_charts() -> None:
+    """Draw a small chart with the charts' fonts, Japanese glyphs included, and throw it away:
+    matplotlib's first drawing loads its fonts (the CJK one is large), which would otherwise
+    happen on a user's first Calculate (run by ``jcmwb.app.page.preload``)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    with rc_context({"font.family": chart_families()}):
+        fig = Figure(figsize=(3, 2), dpi=50)
+        axes = fig.subplots()
+        axes.bar(["2021-01"], [1.0])
+        axes.set_title(chart_text(t("chart_top", "ja", symbol="EG")))
+        fig.tight_layout()
+        fig.savefig(io.BytesIO(), format="png")
+
+
 class ResultsView:
     """The results section; drawn again in the other language when the language changes."""
 
@@ -293,7 +309,9 @@ class ResultsView:
         self.inputs = HTML()
         self.chart_choice = w.Dropdown(layout=w.Layout(width="32em"))
         self.chart_choice.add_class("jcmwb-chart-choice")
-        self.chart_choice.observe(lambda _: self._draw_chart(), "value")
+        # A choice made by the user draws its chart; render() sets the options without drawing.
+        self._setting_options = False
+        self.chart_choice.observe(lambda _: None if self._setting_options else self.draw_chart(), "value")
         self.chart_label = HTML()
         self.chart = w.Image(format="png")
         self.chart.add_class("jcmwb-chart")
@@ -375,6 +393,8 @@ class ResultsView:
             self.record_files.value = Markup()
 
     def render(self) -> None:
+        """Everything but the chart, which takes longer than the rest together: the caller
+        draws it next (``draw_chart``), once the page has said that the results are there."""
         result, lang = self.result, self.texts.lang
         if result is None or self.folder is None or self.period_file is None:
             return
@@ -388,10 +408,17 @@ class ResultsView:
         names = chart_parameters(result)
         options = [(f"{n}: {spec_plain(result.spec.parameters[n].description, lang)}", n) for n in names]
         self.chart_choice.layout.display = None if len(options) > 1 else "none"
-        set_options(self.chart_choice, options)
-        self._draw_chart()
+        self._setting_options = True
+        try:
+            set_options(self.chart_choice, options)
+        finally:
+            self._setting_options = False
+        # The chart of an earlier calculation or language is hidden until drawn again.
+        self.chart.layout.display = "none"
+        self.chart_note.value = html("<div class='jcmwb-hint jcmwb-chart-drawing'>{text}</div>", text=t("chart_drawing", lang)) if options else Markup()
 
-    def _draw_chart(self) -> None:
+    def draw_chart(self) -> None:
+        """The monthly chart of the chosen quantity (shown once drawn)."""
         result, lang = self.result, self.texts.lang
         if result is None:
             return
@@ -405,6 +432,6 @@ class ResultsView:
 
         eq = result.spec.equations[result.spec.result]
         note = t("chart_note", lang, result=plain_symbol(eq.symbol), total=number(result.er), unit=eq.unit, symbol=plain_symbol(result.spec.parameters[name].symbol))
+        self.chart.value = monthly_chart(result, name, lang)
         self.chart_note.value = html("<div class='jcmwb-warning jcmwb-chart-note'>{note}</div>", note=note)
         self.chart.layout.display = None
-        self.chart.value = monthly_chart(result, name, lang)

@@ -28,7 +28,13 @@ Server settings and why:
   websocket accepts messages up to the upload limit plus a margin; a larger file is
   refused in the browser before it is sent (see ``jcmwb.app.page``) and gets a message;
 - no file is served from the notebook folder (``file_allowlist`` matches nothing): the
-  downloads travel inside the page.
+  downloads travel inside the page;
+- ``ready_kernels`` kernels are kept started ahead of need (Voila's preheated kernels): each
+  runs the app notebook up to the cell that waits for its page (``preload()``: the imports,
+  the catalogue, the specs), so that a page asked for only builds its widgets. They count
+  towards ``max_kernels`` (``jcmwb.app.kernels.ReadyKernels``), the cell that waits has no
+  time limit (``CellTimeout``; every other cell has ``render_timeout``), and they are never
+  culled while they wait. 0 turns them off: every page then starts its own kernel.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from traitlets.config import Config
 
@@ -75,6 +81,7 @@ class AppSettings:
     cull_interval: int = 30
     render_timeout: int = 120
     timeout: int = 600
+    ready_kernels: int = 1
     work: Path = field(default_factory=_default_work)
 
     @property
@@ -113,6 +120,21 @@ class AppSettings:
         return settings
 
 
+# The tag of the app notebook's cell that waits for its page's request (voila.utils.get_query_string).
+WAIT_TAG = "jcmwb-wait-for-page"
+
+
+class CellTimeout:
+    """Seconds a cell of the app notebook may run (nbclient's ``timeout_func``): none for the cell
+    that waits for its page, as a ready kernel may wait hours; ``seconds`` for every other."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+
+    def __call__(self, cell: Any) -> int | None:
+        return None if WAIT_TAG in cell.get("metadata", {}).get("tags", []) else self.seconds
+
+
 def voila_config(settings: AppSettings) -> Config:
     """Voila's configuration for these settings (trait names as in voila 0.5).
 
@@ -136,6 +158,11 @@ def voila_config(settings: AppSettings) -> Config:
     config.MappingKernelManager.cull_interval = settings.cull_interval
     config.MappingKernelManager.cull_connected = False
     config.VoilaExecutor.timeout = settings.render_timeout
+    config.VoilaExecutor.timeout_func = CellTimeout(settings.render_timeout)
+    # The widgets' state is the kernel's (the page asks it for them): no copy into the notebook.
+    config.VoilaExecutor.store_widget_state = False
+    config.VoilaConfiguration.preheat_kernel = settings.ready_kernels > 0
+    config.VoilaConfiguration.default_pool_size = max(settings.ready_kernels, 0)
     return config
 
 

@@ -44,10 +44,10 @@ class Texts:
 
     def html(self, make: Callable[[str], Markup], *classes: str) -> HTML:
         """An HTML widget whose markup (``make(lang)``, built with ``jcmwb.app.markup.html``) follows the language."""
-        widget = HTML()
-        for name in classes:
-            widget.add_class(name)
-        return self.bind(widget, "value", make)  # type: ignore[return-value]
+        # Made with its value and classes: each later change is one more message as the page opens.
+        widget = HTML(value=make(self.lang), _dom_classes=classes)
+        self._items.append((widget, "value", make))
+        return widget
 
     def word(self, key: str, *classes: str, **values: Any) -> HTML:
         """An HTML widget showing the app's word ``key`` (values escaped)."""
@@ -89,9 +89,7 @@ class Slots:
         self.widgets: dict[str, HTML] = {}
 
     def make(self, key: str) -> HTML:
-        slot = HTML(layout=w.Layout(display="none"))
-        slot.add_class("jcmwb-msg")
-        slot.add_class(css("msg", *key.split(".")) if key else "jcmwb-msg-general")
+        slot = HTML(layout=w.Layout(display="none"), _dom_classes=("jcmwb-msg", css("msg", *key.split(".")) if key else "jcmwb-msg-general"))
         self.widgets[key] = slot
         return slot
 
@@ -114,17 +112,11 @@ class Slots:
 def labelled(label: w.Widget, control: w.Widget | None, slot: HTML | None, *, hint: w.Widget | None = None, cls: str = "") -> w.VBox:
     """A field: its label (with unit and description), the control, a hint, its message slot."""
     children = [label] + ([control] if control is not None else []) + ([hint] if hint is not None else []) + ([slot] if slot is not None else [])
-    box = w.VBox(children)
-    box.add_class("jcmwb-field")
-    if cls:
-        box.add_class(cls)
-    return box
+    return w.VBox(children, _dom_classes=("jcmwb-field", cls) if cls else ("jcmwb-field",))
 
 
 def text_input(cls: str, *, placeholder: str = "", value: str = "", width: str = "32em") -> w.Text:
-    widget = w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width))
-    widget.add_class(cls)
-    return widget
+    return w.Text(value=value, placeholder=placeholder, layout=w.Layout(width=width), _dom_classes=(cls,))
 
 
 class MemberValues:
