@@ -13,7 +13,7 @@ import pytest
 from conftest import write_csv
 
 import jcmwb
-from jcmwb.engine.errors import DataError
+from jcmwb.engine.errors import DataError, InputError
 
 
 def _battery(tmp_path: Path, charge_readings: list[tuple[str, float]], discharge: float) -> dict:
@@ -410,10 +410,18 @@ def _monthly_rows(tmp_path: Path, rows: list[list], start: str = "2021-04-01", e
         # each month 600,000,000 MWh passes, their total 1.2e9 MWh does not (mutant: the data's file None)
         ([["2021-04", "PV-1", 600000000, "MWh"], ["2021-05", "PV-1", 600000000, "MWh"]], {}, f"point PV-1: implausibly large total; expected {_MWH_BOUND}, found 1.2e+09 MWh"),
         # an empty unit cell and no unit: in the period file (monitoring._unit_factor's mutants:
-        # the message, file or expected None, dropped or changed, the row codes None)
-        ([["2021-04", "PV-1", 100, "MWh"], ["2021-05", "PV-1", 110, ""]], {}, "row 3, column unit: no unit for this value; expected a unit convertible to MWh"),
+        # the message, file or expected None, dropped or changed). The distinct unit texts are
+        # MWh (1st) and "" (2nd), the empty one in the 3rd row, 4 in the file: the row is found
+        # from the texts through each row's code (mutant: codes None, which names the 2nd row)
+        ([["2021-04", "PV-1", 100, "MWh"], ["2021-05", "PV-1", 110, "MWh"], ["2021-06", "PV-1", 120, ""]], {}, "row 4, column unit: no unit for this value; expected a unit convertible to MWh"),
+        # kWh declared: kWh, kWh, MWh; the differing text MWh is the 2nd distinct one, the 3rd row (row 4)
+        (
+            [["2021-04", "PV-1", 100000, "kWh"], ["2021-05", "PV-1", 110000, "kWh"], ["2021-06", "PV-1", 120, "MWh"]],
+            {"unit": "kWh"},
+            "row 4, column unit: unit in the file differs from the unit in the monitoring-period file; expected kWh, found 'MWh'",
+        ),
     ],
-    ids=["date_not_month", "duplicate_month", "negative", "unit_differs", "implausible_value", "implausible_total", "no_unit"],
+    ids=["date_not_month", "duplicate_month", "negative", "unit_differs", "implausible_value", "implausible_total", "no_unit", "unit_differs_later"],
 )
 def test_monthly_file_errors_name_file_row_expected_and_found(tmp_path, rows, item, line):
     """monitoring._monthly: each refusal of monthly data is one line naming the file and row,
@@ -567,12 +575,11 @@ def _typed_period(values: dict, **item) -> dict:
 
 def test_a_typed_value_is_its_point_with_one_value():
     """monitoring._typed: a value typed in the period file is a point named and described by its
-    id when no points are declared, counted as one value (mutants: the point None, the
-    description None or dropped, the count None, 2 or dropped). Exactly at the bound, 1e9 MWh,
-    is accepted (mutant: ``< limit``): RE_p = 1e9 x 0.4 = 4e8 tCO2."""
+    id when no points are declared (mutants: the point None, the description None or dropped).
+    Exactly at the bound, 1e9 MWh, is accepted (mutant: ``< limit``): RE_p = 1e9 x 0.4 = 4e8 tCO2."""
     result = jcmwb.calculate(_typed_period({"PV-1": 100}, unit="MWh"))
     pv = result.monitored["EG_i_p"].points["PV-1"]
-    assert (pv.point, pv.description, pv.total, pv.count) == ("PV-1", "PV-1", 100, 1)
+    assert (pv.point, pv.description, pv.total) == ("PV-1", "PV-1", 100)
     result = jcmwb.calculate(_typed_period({"PV-1": 1e9}, unit="MWh"))
     assert result.values["EG_i_p"] == {"PV-1": 1e9} and result.values["RE_p"] == pytest.approx(4e8)
 
@@ -593,3 +600,61 @@ def test_typed_value_errors_are_one_complete_line(values, item, line):
     with pytest.raises(DataError) as info:
         jcmwb.calculate(_typed_period(values, **item))
     assert info.value.line() == f"<monitoring period>: {line}"
+
+
+def test_an_unknown_typed_day_category_names_the_period():
+    """monitoring._typed: the typed data carry the period's name, which the category check
+    names (mutant: the file None). KH_AM002's categories are grid and diesel; "island" is none."""
+    period = {
+        "methodology": "KH_AM002",
+        "project": {"id": "MUTANT-KH"},
+        "period": {"start": "2021-03-01", "end": "2021-03-02"},
+        "monitored": {"D_k_p": {"option": "C", "unit": "day", "values": {"grid": 1, "island": 1}}, "EG_k_p": {"option": "C", "unit": "MWh", "values": {"grid": 1}}},
+    }
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period)
+    assert info.value.line() == "<monitoring period>: monitored.D_k_p.values.island: unknown day category; expected one of grid, diesel, found 'island'"
+
+
+@pytest.mark.parametrize(
+    ("item", "line"),
+    [
+        # no unit column and no unit: (mutants: the file, where or expected None, dropped or changed)
+        ({}, "unit: no unit for EG_i_p; expected a unit column in the file or unit: in the monitoring-period file (e.g. MWh)"),
+        # kW is a power, EG_i_p an energy in MWh (mutants: where or file dropped from the conversion)
+        ({"unit": "kW"}, "monitored.EG_i_p.unit: unit of the wrong dimension; expected a unit convertible to MWh, found 'kW'"),
+    ],
+    ids=["no_unit_anywhere", "declared_unit_wrong_dimension"],
+)
+def test_a_data_file_without_a_unit_column_takes_the_declared_unit_or_is_refused(tmp_path, item, line):
+    """monitoring._unit_factor without a unit column: the unit: of the period file, checked."""
+    write_csv(tmp_path / "n.csv", ["month", "point", "value"], [["2021-04", "PV-1", 100], ["2021-05", "PV-1", 110]])
+    period = _monthly_rows(tmp_path, [], **item)
+    period["monitored"]["EG_i_p"]["data"] = "n.csv"
+    with pytest.raises(InputError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.line() == f"{tmp_path / 'n.csv'}: {line}"
+
+
+def test_a_calibration_tie_lowers_the_value():
+    """corrections.calibration_decision: when lowering and raising the value give the same ER_p,
+    lower than now, the value is lowered (mutant: ``down < up``, which raises it on a tie).
+
+    ER_p = -|X - 10| at X = 10: now 0; a 5 % error of 100 is 100 x 5 / 100 = 5; X - 5 gives
+    -|5 - 10| = -5, X + 5 gives -|15 - 10| = -5: a tie, so (-1, 0, -5)."""
+    from jcmwb.engine.corrections import calibration_decision
+
+    assert calibration_decision({"X": {"p": 10.0}}, lambda t: -abs(t["X"]["p"] - 10), "X", "p", 100, 5) == (-1, 0, -5)
+
+
+def test_the_fill_of_a_meter_adds_up_all_its_gaps():
+    """corrections._filled_by_meter: a meter with two gaps (2 and 1 missing values) of a point
+    whose largest value is 0.18 was filled with 0.18 x (2 + 1) = 0.54; another meter's gap of
+    1 with 0.18 (mutant: ``out.get(None, 0.0)``, which keeps only the meter's last gap, 0.18)."""
+    from jcmwb.engine.corrections import _filled_by_meter
+    from jcmwb.engine.monitoring import Gap, PointData
+
+    day = dt.datetime(2021, 3, 1)
+    gaps = [Gap("PV-1", day, day, 2, "12-hour"), Gap("PV-2", day, day, 1, "12-hour"), Gap("PV-1", day, day, 1, "12-hour")]
+    filled = _filled_by_meter(PointData("grid", "grid day", 1.0, rows="pv.csv rows 2-9", gaps=gaps, max_value=0.18))
+    assert filled == pytest.approx({"PV-1": 0.54, "PV-2": 0.18})
