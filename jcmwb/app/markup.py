@@ -150,7 +150,9 @@ class HTML(w.HTML):
     refuse changes; a widget whose layout changes (hidden, shown) is given its own.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, value: Any = None, **kwargs: Any) -> None:
+        if value is not None:
+            kwargs["value"] = value
         kwargs.setdefault("layout", _shared_default("layout"))
         kwargs.setdefault("style", _shared_default("style"))
         super().__init__(**kwargs)
