@@ -59,7 +59,8 @@ def fig_run(ctx: Context, n: int, before: Path | None) -> list[str]:
     count = _counter()
 
     def run(env: dict[str, str] | None, tree: Path | None = None) -> Callable[[], Sample]:
-        return lambda: _jcmwb(["run", str(EXAMPLE), "--out", str(ctx.work / f"run-{count()}")], env, tree)()
+        example = tree / EXAMPLE.relative_to(ROOT) if tree else EXAMPLE  # each code with its own examples
+        return lambda: _jcmwb(["run", str(example), "--out", str(ctx.work / f"run-{count()}")], env, tree)()
 
     pairs = [("warm", run(None)), ("cold", run(COLD)), ("papermill", _papermill(ctx))]
     if before is not None:
@@ -80,7 +81,8 @@ def fig_batch(ctx: Context, n: int, before: Path | None) -> list[str]:
     periods = len(_examples())
 
     def batch(env: dict[str, str] | None, tree: Path | None = None) -> Callable[[], Sample]:
-        return lambda: _jcmwb(["batch", str(ROOT / "data" / "examples"), "--jobs", "2", "--reports", str(ctx.work / f"batch-{count()}")], env, tree)()
+        examples = (tree or ROOT) / "data" / "examples"
+        return lambda: _jcmwb(["batch", str(examples), "--jobs", "2", "--reports", str(ctx.work / f"batch-{count()}")], env, tree)()
 
     notebook = _trivial_notebook(ctx)
     script = (
@@ -106,7 +108,7 @@ def fig_batch(ctx: Context, n: int, before: Path | None) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--repeat", type=int, default=5, help="rounds of the run figure (default 5)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of the run figure (default 5; 0 skips it)")
     parser.add_argument("--batch-repeat", type=int, default=1, help="rounds of the batch figure (default 1; 0 skips it)")
     parser.add_argument("--before", metavar="REV", help="also measure the code at this git revision (e.g. the commit before warm kernels)")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
@@ -117,7 +119,7 @@ def main() -> None:
         ctx = Context(repeat={}, work=Path(tmp))
         before = _worktree(args.before, ctx.work) if args.before else None
         try:
-            text = ["", *fig_run(ctx, args.repeat, before)]
+            text = ["", *fig_run(ctx, args.repeat, before)] if args.repeat else []
             print("\n".join(text), flush=True)
             if args.batch_repeat:
                 batch = ["", *fig_batch(ctx, args.batch_repeat, before)]
