@@ -75,8 +75,11 @@ TARGETS: dict[str, list[str]] = {
     ],
     "rounding": [
         "jcmwb.engine.compute.x_finish__mutmut_*",
-        "jcmwb.engine.formulas.x_round_half_away__mutmut_*",
-        "jcmwb.engine.formulas.xǁNumberBackendǁrounding__mutmut_*",
+        "jcmwb.engine.numbers.x_round_half_away__mutmut_*",
+        "jcmwb.engine.numbers.x_round_whole__mutmut_*",
+        "jcmwb.engine.numbers.x_excel_rounding__mutmut_*",
+        "jcmwb.engine.formulas.xǁ_NumberBackendǁrounding__mutmut_*",
+        "jcmwb.engine.formulas.xǁ_ExcelBackendǁrounding__mutmut_*",
     ],
     "corrections": ["jcmwb.engine.corrections.*"],
     "allocation": ["jcmwb.engine.issuance.*"],

@@ -658,3 +658,21 @@ def test_the_fill_of_a_meter_adds_up_all_its_gaps():
     gaps = [Gap("PV-1", day, day, 2, "12-hour"), Gap("PV-2", day, day, 1, "12-hour"), Gap("PV-1", day, day, 1, "12-hour")]
     filled = _filled_by_meter(PointData("grid", "grid day", 1.0, rows="pv.csv rows 2-9", gaps=gaps, max_value=0.18))
     assert filled == pytest.approx({"PV-1": 0.54, "PV-2": 0.18})
+
+
+def test_the_corrections_noise_tolerance_includes_its_edge_and_is_relative():
+    """corrections._same and _assert_not_raised: two ER_p values within 1e-9 of the larger (at
+    least of 1) are the same, the edge included (mutants: ``<`` for ``<=``, ``>=`` for ``>``), and
+    the tolerance grows with the values (mutant: divided by them).
+
+    |0 - 1e-9| = 1e-9 = 1e-9 x max(0, 1e-9, 1): the same; 2e-9 is not. |1e6 - (1e6 + 1e-4)| =
+    1e-4 <= 1e-9 x 1e6 = 1e-3: the same (1e-9 / 1e6 = 1e-15 would not be). A correction taking
+    ER_p from 0 to 1e-9 = 0 + 1e-9 x 1 does not raise it; to 2e-9 it does."""
+    from jcmwb.engine.corrections import _assert_not_raised, _same
+    from jcmwb.engine.errors import ConservativenessError
+
+    assert _same(0.0, 1e-9) and not _same(0.0, 2e-9)
+    assert _same(1e6, 1e6 + 1e-4)
+    _assert_not_raised(0.0, 1e-9, "a gap fill")
+    with pytest.raises(ConservativenessError):
+        _assert_not_raised(0.0, 2e-9, "a gap fill")
