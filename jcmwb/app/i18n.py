@@ -63,12 +63,21 @@ EXTRA_PATTERNS = (
     "rounded down from {value2} {unit}",
     "rounded up from {value2} {unit}",
     "rounded nearest from {value2} {unit}",
+    # a decreasing register reading (monitoring.py builds the unit in with a conditional, which the collector cannot split)
+    "{shown}, below {before} at row {row}",
+    "{shown}, below {before} {unit} at row {row}",
+    # the note of a reported-only parameter (jcmwb.engine.compute.REPORTED_ONLY, a constant)
+    "reported only, it enters no equation of the methodology",
+    # the warnings of a project's cycle (jcmwb/engine/cycle.py), shown by the project view
+    "SD check list ({name}): item(s) {items} not answered for the period {start} to {end}",
+    "gap of {days} day(s) between {before} (ends {end}) and {after} (starts {start}): {first} to {last} is in no monitoring period, so no credits for it",
+    "{file}: the period {start} to {end} lies {days} day(s) outside the crediting period {first} to {last} (the JC issues no credits for them)",
 )
 # Placeholders whose value is the engine's own sentence (translated in turn); others are values.
 _CALLS = ("Error", "fail")
 _KEYWORDS = ("expected", "found", "where", "source")
 # Parameters of an engine helper that receive a sentence (passed on to an error).
-_SENTENCE_ARGUMENTS = ("message", "what", "expected", "reason", "problem")
+_SENTENCE_ARGUMENTS = ("message", "what", "expected", "reason", "problem", "negative")
 # Functions whose return value is a sentence (a gap, a correction, a plausibility bound).
 _SENTENCE_FUNCTIONS = ("describe", "plausible_max")
 # Variables holding a part of a sentence that is assembled in steps (corrections.py).

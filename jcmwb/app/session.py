@@ -12,6 +12,7 @@ for them, since that re-runs the methodology notebook. Layout::
     <work>/<session>/input/<data files>        uploads (by their own names) and typed monthly totals
     <work>/<session>/output/                   MRS.xlsx, from the page's Result
     <work>/<session>/record/                   MRS.xlsx, notebook.ipynb, report.html, receipt.json (jcmwb run)
+    <work>/<session>/project-<n>/              a project folder uploaded as a zip (the project view), unpacked
 
 Both output folders are written as ``jcmwb run`` writes its own: in a staging folder moved
 into place in one step, and only over a folder jcmwb wrote (``jcmwb.run.output_folder``).
@@ -20,10 +21,14 @@ into place in one step, and only over a folder jcmwb wrote (``jcmwb.run.output_f
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import secrets
+import shutil
 import signal
+import stat
 import threading
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +71,97 @@ def time_limit(seconds: int) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# A project zip: at most this many files (a project has a few period files and their data).
+MAX_ZIP_FILES = 1000
+_CHUNK = 1 << 20
+
+
+class ZipRefused(Exception):  # noqa: N818 - reads as what happened
+    """An uploaded project zip that is not unpacked: ``key`` is the app's message, ``values`` its parts."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+def _member_parts(info: zipfile.ZipInfo) -> list[str]:
+    """The folders and name of a zip member, checked: no absolute path, no ``..``, plain files and folders only."""
+    name = info.filename
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\0" in name:
+        raise ZipRefused("zip_absolute", member=name)
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise ZipRefused("zip_parent", member=name)
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise ZipRefused("zip_link", member=name)
+    # No type bits (zips made by many tools, Python's writestr too): a plain file.
+    if stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise ZipRefused("zip_special", member=name)
+    if info.flag_bits & 0x1:
+        raise ZipRefused("zip_encrypted", member=name)
+    return parts
+
+
+def unpack_zip(content: bytes | memoryview, target: Path, *, max_bytes: int, max_files: int = MAX_ZIP_FILES) -> None:
+    """Unpack a zip into ``target`` (a new folder), or refuse it whole, writing nothing.
+
+    Every member is checked before anything is written: no absolute path, no ``..``, no
+    symbolic link or other special file, nothing encrypted, at most ``max_files`` files and
+    ``max_bytes`` declared unpacked. The bytes actually unpacked are counted as well (the
+    declared sizes of a crafted zip may lie), and each file is written below ``target`` only
+    (checked on the resolved path). A refusal met while writing removes ``target``, which this
+    function made.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(bytes(content)))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise ZipRefused("zip_not_zip") from exc
+    files = []
+    for info in members:
+        parts = _member_parts(info)
+        if parts and not info.is_dir():
+            files.append((info, parts))
+    if len(files) > max_files:
+        raise ZipRefused("zip_too_many", count=len(files), limit=max_files)
+    if sum(info.file_size for info, _ in files) > max_bytes:
+        raise ZipRefused("zip_too_large")
+    target.mkdir(parents=True)
+    root = target.resolve()
+    written = 0
+    try:
+        for info, parts in files:
+            path = root.joinpath(*parts)
+            if root not in path.resolve().parents:
+                raise ZipRefused("zip_parent", member=info.filename)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(info) as source, open(path, "xb") as out:
+                while chunk := source.read(_CHUNK):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise ZipRefused("zip_too_large")
+                    out.write(chunk)
+    except ZipRefused:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:  # a damaged member, a clash (two members, one name)
+        shutil.rmtree(target, ignore_errors=True)
+        raise ZipRefused("zip_not_zip") from exc
+
+
+def project_root(folder: Path) -> Path:
+    """The folder holding ``project.yaml`` in an unpacked zip: at its top or in one folder below."""
+    found = sorted({p.parent for p in folder.rglob("project.yaml") if p.is_file()}, key=lambda p: (len(p.parts), str(p)))
+    if not found:
+        raise ZipRefused("zip_no_project")
+    top = [p for p in found if len(p.parts) == len(found[0].parts)]
+    if len(top) > 1:
+        raise ZipRefused("zip_two_projects", folders=", ".join(p.relative_to(folder).as_posix() for p in top))
+    return found[0]
 
 
 def safe_name(name: str, fallback: str = "data") -> str:
@@ -138,6 +234,16 @@ class Session:
             discard(staging)
             raise
         return target
+
+    def unpack_project(self, content: bytes | memoryview, *, max_bytes: int, max_files: int = MAX_ZIP_FILES) -> Path:
+        """An uploaded project zip, unpacked into a new ``project-<n>/`` of this work folder; the folder of its project.yaml."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        n = 1
+        while (self.dir / f"project-{n}").exists():
+            n += 1
+        target = self.dir / f"project-{n}"
+        unpack_zip(content, target, max_bytes=max_bytes, max_files=max_files)
+        return project_root(target)
 
     def make_record(self, period_file: Path) -> RunOutcome:
         """``jcmwb run period_file --out <session>/record``, in this process: the notebook of record, report, receipt."""
