@@ -676,3 +676,21 @@ def test_the_corrections_noise_tolerance_includes_its_edge_and_is_relative():
     _assert_not_raised(0.0, 1e-9, "a gap fill")
     with pytest.raises(ConservativenessError):
         _assert_not_raised(0.0, 2e-9, "a gap fill")
+
+
+def test_the_sheet_rounding_of_a_share_carries_the_slack_and_unknown_rules_are_named():
+    """numbers.excel_rounding and round_whole (mutants: the slack dropped from INT or written in
+    lower case, ``nearest`` to 1 decimal by default, the refusal's text None or changed).
+
+    The slack 1e-9 is written as repr(1e-9) = "1e-09" in capitals, "1E-09", as spreadsheets
+    write it: down is INT(x+1E-09), up -INT(-(x)+1E-09); without a slack, INT(x) and -INT(-(x));
+    nearest without digits is ROUND(x,0)."""
+    from jcmwb.engine.numbers import excel_rounding, round_whole
+
+    assert excel_rounding("B2*50/100", "down", slack=1e-9) == "INT(B2*50/100+1E-09)"
+    assert excel_rounding("B2*50/100", "up", slack=1e-9) == "-INT(-(B2*50/100)+1E-09)"
+    assert (excel_rounding("B2", "down"), excel_rounding("B2", "up"), excel_rounding("B2", "nearest")) == ("INT(B2)", "-INT(-(B2))", "ROUND(B2,0)")
+    for rounding in (excel_rounding, round_whole):
+        with pytest.raises(ValueError) as info:
+            rounding("B2" if rounding is excel_rounding else 2.5, "sideways")
+        assert str(info.value) == "unknown rounding rule 'sideways'; expected one of down, up, nearest, none"
