@@ -107,18 +107,11 @@ def mapping(sheet: ReportedSheet, spec: Spec, findings: list[Finding], choices: 
         if param is None:
             findings.append(Finding(NOTE, row.value.ref, row.parameter, "not a parameter of the methodology", found=row.parameter))
             continue
-        if param.kind == "fixed_project":
-            value = number(row.value.value)
-            if value is None:
-                raise SheetError("fixed value is not a number", file=str(sheet.path), where=row.value.ref, expected="a number", found=repr(row.value.value))
-            entry = fixed.setdefault(name, {"unit": strip_period(param.unit), "source": row.source or "as reported in the sheet"})
-            if param.index:
-                entry.setdefault("values", {})[row.member or ""] = value
-            else:
-                entry["value"] = value
-        elif param.kind == "fixed_default" and param.project_value and row.status.strip().startswith("project-specific value"):
-            # The project's own value in place of the default (e.g. its supplier's NCV): a value,
-            # not an option, as in the period file the sheet was written from.
+        # A project's own value: a fixed_project parameter, or a default the project replaced with
+        # its own (e.g. its supplier's NCV): a value, not an option, as in the period file the
+        # sheet was written from.
+        own_value = param.kind == "fixed_project" or (param.kind == "fixed_default" and param.project_value and row.status.strip().startswith("project-specific value"))
+        if own_value:
             value = number(row.value.value)
             if value is None:
                 raise SheetError("fixed value is not a number", file=str(sheet.path), where=row.value.ref, expected="a number", found=repr(row.value.value))
