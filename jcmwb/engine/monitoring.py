@@ -842,6 +842,18 @@ def _register(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
     return data
 
 
+def _days_in_no_whole_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The runs of days of ``start``..``end`` (inclusive) in a month the period holds only in part."""
+    runs = []
+    first_end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    if start.day != 1 or first_end > end:
+        runs.append((start, min(first_end, end)))
+    last_start = end.replace(day=1)
+    if end != (pd.Timestamp(end) + pd.offsets.MonthEnd(0)).date() and last_start > start:
+        runs.append((last_start, end))
+    return runs
+
+
 def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: MonitoringPeriod, file: str) -> MonitoredData:
     name = Path(file).name
     months = _calendar(frame, "month", "%Y-%m", "not a month", "YYYY-MM", file)
@@ -855,6 +867,19 @@ def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period
     if partial.any():
         first = frame.loc[partial].iloc[0]
         raise _cell_error("month only partly inside the monitoring period", file, first, "month", expected=f"whole months between {period.start} and {period.end} (or interval data)", found=first["month"])
+    outside_months = _days_in_no_whole_month(period.start, period.end)
+    if outside_months:
+        days = sum((b - a).days + 1 for a, b in outside_months)
+        runs = ", ".join(f"{a}..{b}" for a, b in outside_months)
+        # Such days could be neither counted nor filled from a month's total without apportioning,
+        # and dropping them silently would raise ER_p where more of the parameter lowers it.
+        raise DataError(
+            "monthly totals cannot cover a monitoring period that is not made of whole months",
+            file=file,
+            where="monitoring period",
+            expected="a period from the 1st of a month to the last day of a month for monthly data (or interval or daily data)",
+            found=f"{period.start} to {period.end}: {days} day(s) in no whole month ({runs})",
+        )
     expected_months = pd.period_range(period.start, period.end, freq="M").strftime("%Y-%m").tolist()
     expected_months = [m for m in expected_months if pd.Timestamp(m + "-01") >= start and (pd.Timestamp(m + "-01") + pd.offsets.MonthEnd(0)) <= end]
     points: dict[str, PointData] = {}
