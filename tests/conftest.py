@@ -16,6 +16,18 @@ from typing import Any
 import oracles
 import pytest
 
+@pytest.fixture(autouse=True)
+def _no_warm_kernel_pool_outlives_its_test():
+    """A test that calls ``batch.run_one`` in the test process starts that process's warm pool
+    (jcmwb.run.warm.worker_pool, meant for batch workers); the next test must start without it."""
+    yield
+    import sys
+
+    warm = sys.modules.get("jcmwb.run.warm")
+    if warm is not None and warm.active() is not None:
+        warm.close_all()
+
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"

@@ -437,7 +437,7 @@ def take(cwd: str | os.PathLike[str], notebook: str | os.PathLike[str] | None = 
 
     Raises :class:`RunError`, naming ``notebook``, when the kernel died at every start-up.
     """
-    pool = active()
+    pool = active() if enabled() else None  # JCMWB_WARM_KERNELS=0 turns every pool off, one already up too
     try:
         kernel = pool.take() if pool is not None else None
     except RunError as exc:
