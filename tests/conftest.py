@@ -16,6 +16,7 @@ from typing import Any
 import oracles
 import pytest
 
+
 @pytest.fixture(autouse=True)
 def _no_warm_kernel_pool_outlives_its_test():
     """A test that calls ``batch.run_one`` in the test process starts that process's warm pool
