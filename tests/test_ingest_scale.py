@@ -88,12 +88,8 @@ def _year(points: int, step_minutes: int, days: int, seed: int) -> list[tuple]:
 
 
 # -- no Python work per row ----------------------------------------------------------------------------
-def _python_calls(tmp_path: Path, points: int) -> int:
-    rows = [(f"2021-01-0{1 + m // 1440} {m // 60 % 24:02d}:{m % 60:02d}", f"P{p:02d}", f"{(m * 7 + p) % 50}.5", "kWh") for m in range(4 * 1440) for p in range(points)]
-    path = tmp_path / f"p{points}.csv"
-    path.write_text(_csv(rows), encoding="utf-8")
-    raw = with_data(th_period(start="2021-01-01", end="2021-01-04"), "EG_i_p", path.name, unit="kWh", interval="1min")
-    period = parse_period(raw, base_dir=tmp_path)
+def _read_counting_calls(period) -> tuple:
+    """EG_i_p of ``period`` read, and the Python calls (and C calls from Python) it took."""
     item, param = period.monitored["EG_i_p"], period.spec.parameters["EG_i_p"]
     calls = 0
 
@@ -104,9 +100,18 @@ def _python_calls(tmp_path: Path, points: int) -> int:
 
     sys.setprofile(count)
     try:
-        read_monitored(item, param, period)
+        data = read_monitored(item, param, period)
     finally:
         sys.setprofile(None)
+    return data, calls
+
+
+def _python_calls(tmp_path: Path, points: int) -> int:
+    rows = [(f"2021-01-0{1 + m // 1440} {m // 60 % 24:02d}:{m % 60:02d}", f"P{p:02d}", f"{(m * 7 + p) % 50}.5", "kWh") for m in range(4 * 1440) for p in range(points)]
+    path = tmp_path / f"p{points}.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    raw = with_data(th_period(start="2021-01-01", end="2021-01-04"), "EG_i_p", path.name, unit="kWh", interval="1min")
+    _, calls = _read_counting_calls(parse_period(raw, base_dir=tmp_path))
     return calls
 
 
@@ -124,20 +129,7 @@ def _calls_for_period(tmp_path: Path, end: str) -> int:
     path = tmp_path / "sparse.csv"
     path.write_text(_csv([(f"2021-01-01 00:0{p}", f"M{p}", "1.5", "kWh") for p in range(3)]), encoding="utf-8")
     raw = with_data(th_period(start="2021-01-01", end=end), "EG_i_p", path.name, unit="kWh", interval="1min")
-    period = parse_period(raw, base_dir=tmp_path)
-    item, param = period.monitored["EG_i_p"], period.spec.parameters["EG_i_p"]
-    calls = 0
-
-    def count(frame, event, arg):
-        nonlocal calls
-        if event in ("call", "c_call"):
-            calls += 1
-
-    sys.setprofile(count)
-    try:
-        data = read_monitored(item, param, period)
-    finally:
-        sys.setprofile(None)
+    data, calls = _read_counting_calls(parse_period(raw, base_dir=tmp_path))
     minutes = ((pd.Timestamp(end) - pd.Timestamp("2021-01-01")).days + 1) * 1440
     assert [p.missing for p in data.points.values()] == [minutes - 1] * 3  # all but the one value
     return calls
