@@ -195,7 +195,7 @@ def test_a_warm_kernel_that_never_starts_is_the_runs_one_error(tmp_path: Path, m
     with warm.using(warm.KernelPool(1, replace=False)), pytest.raises(RunError) as caught:
         warm.take(tmp_path, notebook="notebooks/TH_AM001.ipynb")
     assert arguments.attempts == [1, 2, 3, 4]
-    assert caught.value.line() == "notebooks/TH_AM001.ipynb: the notebook's kernel (python3) died at start-up 4 times; check that 'python -m ipykernel' starts in this environment"
+    assert caught.value.line() == "notebooks/TH_AM001.ipynb: the notebook's kernel (python3) failed to start 4 times (it died or did not answer within 60 s); check that 'python -m ipykernel' starts in this environment"
 
 
 @pytest.mark.slow

@@ -29,6 +29,7 @@ from jcmwb.engine.errors import RunError
 from jcmwb.engine.formulas import equation_latex
 from jcmwb.engine.spec import BLOCK_TITLES, BLOCKS, METHODOLOGIES, ROOT, Spec, load_spec, spec_files
 from jcmwb.library.paths import library_of, notebook_of, searching
+from jcmwb.run.kernels import QUIET_KERNEL, manager_class
 
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "python3"
@@ -175,7 +176,7 @@ def execute(spec_id: str) -> Path:
     os.close(handle)
     try:
         with searching(library_of(spec_path) if spec_path else ROOT):
-            papermill.execute_notebook(str(target), tmp, kernel_name=KERNEL, cwd=str(target.parent), progress_bar=False, log_output=False, extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            papermill.execute_notebook(str(target), tmp, kernel_name=KERNEL, cwd=str(target.parent), progress_bar=False, log_output=False, extra_arguments=QUIET_KERNEL, kernel_manager_class=manager_class())
         book = scrub(nbformat.read(tmp, as_version=4))
         _write_atomic(book, target)
     except PapermillExecutionError as exc:

@@ -19,7 +19,6 @@ import logging
 import os
 import platform
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -33,9 +32,9 @@ from jcmwb.engine.period import MonitoringPeriod, load_period
 from jcmwb.engine.spec import METHODOLOGIES, ROOT
 from jcmwb.library.paths import library_of, notebook_of, searching
 from jcmwb.run import warm
+from jcmwb.run.kernels import QUIET_KERNEL, is_start_failure, manager_class, start_timeout, start_with_retries
 from jcmwb.run.output_folder import STAGING_MARKER, check_output_folder, discard, foreign_entries, publish, staging_folder
 from jcmwb.run.outputs import HASHED, RECEIPT, RESULT_JSON, read_summary, write_text_atomically
-from jcmwb.run.warm import KERNEL_DIED, KERNEL_START_ATTEMPTS, QUIET_KERNEL
 
 # Outputs go below the working directory unless --out or --reports says otherwise.
 REPORTS = Path("reports")
@@ -157,8 +156,9 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
     executed = staging / "notebook.ipynb"
     try:
         with searching(library):  # the kernel finds the spec's library whatever its working directory
-            for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-                # A warm kernel first (retried at start-up by its pool); a kernel of its own after.
+
+            def execute(attempt: int) -> None:
+                # A warm kernel first (started again by its pool if it failed); one of its own after.
                 kernel = warm.take(staging, nb_path) if attempt == 1 else None
                 try:
                     papermill.execute_notebook(
@@ -169,20 +169,17 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
                         cwd=str(staging),
                         progress_bar=False,
                         log_output=False,
+                        start_timeout=start_timeout(),
                         execution_timeout=EXECUTION_TIMEOUT,
                         extra_arguments=QUIET_KERNEL,
-                        kernel_manager_class=_quiet_kernel_manager(),
+                        kernel_manager_class=manager_class(),
                         **warm.engine(kernel),
                     )
-                    break
-                except RuntimeError as exc:
-                    if KERNEL_DIED not in str(exc):
-                        raise
-                    if attempt == KERNEL_START_ATTEMPTS:
-                        raise RunError(f"the notebook's kernel ({KERNEL}) died at start-up {attempt} times; check that 'python -m ipykernel' starts in this environment", file=str(nb_path)) from None
                 finally:
                     if kernel is not None:  # papermill failed before its engine took the kernel
                         kernel.close()
+
+            start_with_retries(execute, kernel_name=KERNEL, file=str(nb_path))
     except PapermillExecutionError as exc:
         bad_input = _input_error(exc)
         if bad_input is not None:
@@ -196,26 +193,13 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
     nbformat.write(book, str(executed))
 
 
-# A kernel that dies at start-up prints its traceback and nbclient logs it (through papermill's
+# A kernel that fails at start-up prints its traceback and nbclient logs it (through papermill's
 # logger); the retry above, or one structured error, is what the user should see instead.
 def _not_a_kernel_start_failure(record: logging.LogRecord) -> bool:
-    return KERNEL_DIED not in record.getMessage()
+    return not is_start_failure(record.getMessage())
 
 
 logging.getLogger("papermill").addFilter(_not_a_kernel_start_failure)
-
-
-def _quiet_kernel_manager() -> type:
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        """A kernel whose own stderr is discarded; cell output still comes back through the kernel."""
-
-        async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
-            kw.setdefault("stderr", subprocess.DEVNULL)
-            return await super()._async_pre_start_kernel(**kw)
-
-    return QuietKernelManager
 
 
 def _html(notebook: Path, target: Path) -> None:

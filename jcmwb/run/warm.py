@@ -36,7 +36,6 @@ killed outright stops by itself: ipykernel polls for its parent (``JPY_PARENT_PI
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,25 +47,16 @@ from queue import Empty
 from typing import Any
 
 from jcmwb.engine.errors import RunError
+from jcmwb.run.kernels import QUIET_KERNEL, START_FAILURES, manager_class, start_timeout, start_with_retries
 
 ENGINE = "jcmwb-warm"
-# The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not the
-# user's business; a failing cell still surfaces as a structured papermill error.
-QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
-# jupyter_client picks a kernel's five TCP ports by binding to port 0 and letting go; another
-# kernel starting at the same moment (batch workers, a cluster) can take one in between, and the
-# new kernel dies before it answers. Nothing has run yet then, so starting again is safe (the
-# runner's kernels and the warm ones alike).
-KERNEL_START_ATTEMPTS = 4
-KERNEL_DIED = "Kernel died before replying to kernel_info"
 # Imported in each warm kernel before its notebook: what the methodology notebooks import
 # (jcmwb.calculate, the display helpers, the MRS writer, matplotlib's Figure for the monthly
 # plot). Not matplotlib.pyplot: importing it would choose a backend before the notebook does.
 PRELOAD = ("jcmwb", "jcmwb.run.show", "jcmwb.run.outputs", "matplotlib.figure", "IPython.display")
 # Variables a notebook reads when it runs, not when its kernel starts: they may be handed over.
 HANDED_OVER = "JCMWB_"
-# Seconds to wait for a kernel to answer, and for its silent imports.
-START_TIMEOUT = 60
+# Seconds to wait for the silent imports.
 IMPORT_TIMEOUT = 300
 # JCMWB_WARM_KERNELS=0: every run starts its own kernel, as before warm kernels (to compare).
 SWITCH = "JCMWB_WARM_KERNELS"
@@ -141,17 +131,7 @@ class WarmKernel:
             from jcmwb.run.notebook import KERNEL
 
             self.kernel_name = self.kernel_name or KERNEL
-            for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-                try:
-                    if self._launch(attempt):
-                        return
-                    if self._closed:
-                        return
-                except RuntimeError as exc:
-                    self._stop()
-                    if KERNEL_DIED not in str(exc) or self._closed:
-                        raise
-            self.error = RunError(f"the notebook's kernel ({self.kernel_name}) died at start-up {KERNEL_START_ATTEMPTS} times; check that 'python -m ipykernel' starts in this environment")
+            start_with_retries(self._launch, kernel_name=self.kernel_name, between=self._stop)
         except BaseException as exc:  # kept for the thread that takes this kernel
             self.error = exc
         finally:
@@ -159,20 +139,18 @@ class WarmKernel:
 
     def _launch(self, attempt: int) -> bool:
         """Start the kernel once; True when it answered and imported, False when it died first."""
-        from jupyter_client.manager import KernelManager
-
         # A synchronous manager (callable from any thread) whose clients are the asynchronous
         # ones nbclient expects.
-        manager = KernelManager(kernel_name=self.kernel_name, client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        manager = manager_class(asynchronous=False)(kernel_name=self.kernel_name, client_class="jupyter_client.asynchronous.AsyncKernelClient")
         with self._state:
             if self._closed:
                 return False
             self.manager = manager
-        manager.start_kernel(extra_arguments=self.launch_arguments(attempt), cwd=self._folder, env=self._env, stderr=subprocess.DEVNULL)
+        manager.start_kernel(extra_arguments=self.launch_arguments(attempt), cwd=self._folder, env=self._env)
         client = manager.blocking_client()
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=START_TIMEOUT)  # RuntimeError(KERNEL_DIED) if it died meanwhile
+            client.wait_for_ready(timeout=start_timeout())  # a RuntimeError (START_FAILURES) if it died or stayed silent
             if self.preload and not self._closed:
                 self._import(client)
         finally:
@@ -221,7 +199,7 @@ class WarmKernel:
             raise RuntimeError("no client to hand the kernel over")
         msg_id = client.execute(self._hand_over, silent=True, store_history=False, allow_stdin=False)
         while True:
-            reply = await client.get_shell_msg(timeout=START_TIMEOUT)
+            reply = await client.get_shell_msg(timeout=start_timeout())
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         if reply["content"].get("status") != "ok":
@@ -242,7 +220,7 @@ class WarmKernel:
                 manager.provisioner.process.kill()
             except (AttributeError, OSError):
                 pass
-        self._thread.join(timeout=START_TIMEOUT)
+        self._thread.join(timeout=start_timeout())
         self._stop()
         _live.discard(self)
 
@@ -263,6 +241,8 @@ class WarmKernel:
                 manager.cleanup_resources()
         except Exception:  # noqa: BLE001  (already gone: nothing left to stop)
             pass
+        finally:
+            manager.remove_sockets()
 
 
 def _reply(client: Any, msg_id: str, kernel: WarmKernel) -> dict[str, Any]:
@@ -271,7 +251,7 @@ def _reply(client: Any, msg_id: str, kernel: WarmKernel) -> dict[str, Any]:
             msg = client.get_shell_msg(timeout=1)
         except Empty:
             if kernel._closed or not client.is_alive():  # nothing of the user's ran: started again
-                raise RuntimeError(f"{KERNEL_DIED} (it stopped while importing)") from None
+                raise RuntimeError(f"{START_FAILURES[0]} (it stopped while importing)") from None
             continue
         if msg["parent_header"].get("msg_id") == msg_id:
             return msg["content"]
@@ -324,7 +304,7 @@ class KernelPool:
     def take(self) -> WarmKernel | None:
         """The next kernel, once ready (None when the pool is closed or ran dry).
 
-        Raises :class:`RunError` when the kernel died at start-up every time, as a run does.
+        Raises :class:`RunError` when the kernel failed to start every time, as a run does.
         """
         with self._lock:
             if self._closed or not self._waiting:

@@ -1,0 +1,149 @@
+"""How jcmwb starts a notebook's Jupyter kernel: quietly, on sockets of its own, again if it fails.
+
+Sockets. jupyter_client's default transport gives a kernel five TCP ports on localhost, each
+chosen by binding port 0 and letting it go again. A kernel starting at the same moment in
+another process (two batch workers, a cluster, a CI machine running tests) can take one of them
+in between. The kernel then dies before it answers ("Kernel died before replying to
+kernel_info"), or lives with a channel that reaches nobody and never answers ("Kernel didn't
+respond in 60 seconds", seen in CI). On a POSIX system jcmwb's kernels talk over Unix sockets
+in a folder made for each kernel instead (``ipc`` transport): there is nothing to race for, and
+no port is opened to other users of the machine. The runner's kernels, the warm ones
+(:mod:`jcmwb.run.warm`) and the app's page kernels (:mod:`jcmwb.app.kernels`) all start so.
+
+Starting again. A kernel that dies or does not answer at start-up has run nothing of the
+user's, so it is safe to start another, up to :data:`START_ATTEMPTS` times, quietly; after that
+the run fails with one error line (:func:`start_with_retries`).
+
+Quiet. The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not
+the user's business; a failing cell still surfaces as a structured papermill error.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from jcmwb.engine.errors import RunError
+
+QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
+START_ATTEMPTS = 4
+# Seconds to wait for a kernel to answer. A slow laptop starts a kernel in well under 20 s;
+# JCMWB_KERNEL_START_TIMEOUT raises it on a slower machine (or lowers it to test a hang).
+START_TIMEOUT_VARIABLE = "JCMWB_KERNEL_START_TIMEOUT"
+DEFAULT_START_TIMEOUT = 60.0
+# What jupyter_client says when a kernel it started died, or never answered, before kernel_info.
+START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+# sun_path holds 108 bytes on Linux (104 on macOS): the socket "<folder>/k-5" must fit.
+SOCKET_PATH_MAX = 100
+
+T = TypeVar("T")
+
+
+def start_timeout() -> float:
+    """Seconds to wait for a starting kernel to answer (``JCMWB_KERNEL_START_TIMEOUT``)."""
+    text = os.environ.get(START_TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_START_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 86400:  # also refuses nan and inf
+        raise RunError(f"{START_TIMEOUT_VARIABLE}: expected a number of seconds between 0 and 86400, found {text!r}")
+    return seconds
+
+
+def is_start_failure(error: BaseException | str) -> bool:
+    """Whether ``error`` says a kernel died or stayed silent before it answered (nothing ran)."""
+    text = str(error)
+    return any(failure in text for failure in START_FAILURES)
+
+
+def start_with_retries(start: Callable[[int], T], *, kernel_name: str, file: str | None = None, between: Callable[[], None] | None = None) -> T:
+    """Call ``start(attempt)`` until a kernel starts; a start-up failure is tried again.
+
+    Parameters
+    ----------
+    start : callable
+        Starts a kernel (and may run the notebook in it); called with the attempt, 1 to
+        :data:`START_ATTEMPTS`. A :class:`RuntimeError` that :func:`is_start_failure` is a
+        failed start; anything else is raised as it is.
+    kernel_name : str
+        The kernel spec, for the error.
+    file : str or None
+        The notebook, for the error.
+    between : callable or None
+        Called after each failed start (to shut the dead kernel's remains down).
+
+    Raises
+    ------
+    RunError
+        When every attempt failed to start a kernel.
+    """
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return start(attempt)
+        except RuntimeError as exc:
+            if between is not None:
+                between()
+            if not is_start_failure(exc):
+                raise
+    raise RunError(f"the notebook's kernel ({kernel_name}) failed to start {START_ATTEMPTS} times (it died or did not answer within {start_timeout():g} s); check that 'python -m ipykernel' starts in this environment", file=file)
+
+
+class OwnSockets:
+    """A kernel manager (mixed in before jupyter_client's) whose kernel is quiet and on Unix sockets."""
+
+    _socket_folder: str | None = None
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        if self._socket_folder is None and os.name == "posix" and self.transport == "tcp":  # type: ignore[attr-defined]
+            folder = tempfile.mkdtemp(prefix="jcmwb-kernel-")  # private (0700), unique
+            prefix = os.path.join(folder, "k")
+            if len(os.fsencode(prefix)) + 3 <= SOCKET_PATH_MAX:
+                self._socket_folder = folder
+                self.transport = "ipc"
+                self.ip = prefix  # the sockets are "<prefix>-1" to "<prefix>-5"
+                self.cache_ports = False
+            else:  # a very long temporary folder: TCP, with the retries above
+                os.rmdir(folder)
+        return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)  # type: ignore[misc]
+        if not restart:
+            self.remove_sockets()
+
+    def remove_sockets(self) -> None:
+        """Remove the kernel's socket folder (made by jcmwb for this kernel alone)."""
+        folder, self._socket_folder = self._socket_folder, None
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@functools.cache
+def manager_class(asynchronous: bool = True) -> type:
+    """jupyter_client's kernel manager (asynchronous for nbclient, or not) with jcmwb's sockets."""
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
+
+    base = AsyncKernelManager if asynchronous else KernelManager
+    return type(f"Jcmwb{base.__name__}", (OwnSockets, base), {"__doc__": OwnSockets.__doc__, "cleanup_resources": cleanup_method(asynchronous)})
+
+
+def cleanup_method(asynchronous: bool) -> Callable[..., Any]:
+    """The manager's public ``cleanup_resources`` (nbclient calls it after a failed start).
+
+    jupyter_client binds it to its own ``_async_cleanup_resources`` function, not the method, so
+    an override of the latter is not reached through it; this one reaches :class:`OwnSockets`'.
+    """
+    if asynchronous:
+        return OwnSockets._async_cleanup_resources
+    from jupyter_core.utils import run_sync
+
+    return run_sync(OwnSockets._async_cleanup_resources)

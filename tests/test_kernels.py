@@ -1,0 +1,164 @@
+"""Starting a notebook's kernel (jcmwb.run.kernels): private sockets, and starting again after a failed start.
+
+CI saw two failures of one cause: kernels of two batch workers starting at the same moment
+wanted one TCP port, and one died ("Kernel died before replying to kernel_info") or never
+answered ("Kernel didn't respond in 60 seconds"). The kernels now use Unix sockets in a folder
+of their own; a start that still fails is tried again. The failures are made for real below:
+a ``sitecustomize`` module on ``PYTHONPATH`` makes a kernel process jcmwb starts exit, or hang,
+before it answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from jcmwb.engine.errors import RunError
+from jcmwb.run import kernels
+
+PERIOD = ROOT / "data" / "examples" / "ID_AM002" / "EXAMPLE-ID001_2021.yaml"
+
+# In a kernel jcmwb starts (its command line carries QUIET_KERNEL): the first N starts fail,
+# counted with one file per start in JCMWB_TEST_KERNEL_STARTS ("all": every start fails).
+FAILING_KERNEL = """
+import json
+import os
+import sys
+import time
+
+if "--IPKernelApp.log_level=CRITICAL" in sys.argv and os.environ.get("JCMWB_TEST_KERNEL_STARTS"):
+    folder = os.environ["JCMWB_TEST_KERNEL_STARTS"]
+    how, _, count = os.environ["JCMWB_TEST_KERNEL_FAILS"].partition(":")
+    start = len(os.listdir(folder)) + 1
+    open(os.path.join(folder, str(start)), "x").close()
+    if count == "all" or start <= int(count):
+        if how == "hang":
+            time.sleep(3600)
+        os._exit(1)
+"""
+
+
+def run_with_failing_kernels(tmp_path: Path, fails: str, **env_extra: str) -> tuple[subprocess.CompletedProcess, int]:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(FAILING_KERNEL)
+    starts = tmp_path / "starts"
+    starts.mkdir()
+    temporary = tmp_path / "tmp"  # where the kernels' socket folders go
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary), "PYTHONPATH": os.pathsep.join([str(hook), str(ROOT)]), "JCMWB_TEST_KERNEL_STARTS": str(starts), "JCMWB_TEST_KERNEL_FAILS": fails, **env_extra}
+    done = subprocess.run([sys.executable, "-m", "jcmwb.cli", "run", str(PERIOD), "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=900)
+    assert not list(temporary.glob("jcmwb-kernel-*")), "a kernel's socket folder was left behind"
+    return done, len(list(starts.iterdir()))
+
+
+def test_a_start_failure_is_tried_again_and_nothing_else_is() -> None:
+    calls: list[int] = []
+    cleaned: list[int] = []
+
+    def start(attempt: int) -> str:
+        calls.append(attempt)
+        if attempt < 3:
+            raise RuntimeError("Kernel didn't respond in 60 seconds" if attempt == 1 else "Kernel died before replying to kernel_info")
+        return "started"
+
+    assert kernels.start_with_retries(start, kernel_name="python3", between=lambda: cleaned.append(1)) == "started"
+    assert calls == [1, 2, 3]
+    assert len(cleaned) == 2
+
+    def broken(attempt: int) -> None:
+        calls.append(attempt)
+        raise RuntimeError("a cell failed")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="a cell failed"):
+        kernels.start_with_retries(broken, kernel_name="python3")
+    assert calls == [1]
+
+
+def test_a_kernel_that_never_starts_is_one_run_error() -> None:
+    calls: list[int] = []
+
+    def dies(attempt: int) -> None:
+        calls.append(attempt)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    with pytest.raises(RunError, match="failed to start 4 times") as caught:
+        kernels.start_with_retries(dies, kernel_name="python3", file="notebooks/X.ipynb")
+    assert calls == [1, 2, 3, 4]
+    assert caught.value.file == "notebooks/X.ipynb"
+
+
+@pytest.mark.parametrize("text", ["abc", "nan", "inf", "-1", "0", "1e9"])
+def test_a_bad_start_timeout_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv(kernels.START_TIMEOUT_VARIABLE, text)
+    with pytest.raises(RunError, match=f"{kernels.START_TIMEOUT_VARIABLE}: expected a number of seconds.*found '{text}'"):
+        kernels.start_timeout()
+
+
+def test_start_timeout_default_and_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(kernels.START_TIMEOUT_VARIABLE, raising=False)
+    assert kernels.start_timeout() == 60
+    monkeypatch.setenv(kernels.START_TIMEOUT_VARIABLE, " 7.5 ")
+    assert kernels.start_timeout() == 7.5
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
+def test_a_kernel_talks_over_sockets_in_a_private_folder_removed_after() -> None:
+    manager = kernels.manager_class(asynchronous=False)(kernel_name="python3")
+    manager.start_kernel(extra_arguments=kernels.QUIET_KERNEL)
+    try:
+        client = manager.blocking_client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        client.stop_channels()
+        folder = Path(manager.ip).parent
+        assert manager.transport == "ipc"
+        assert json.loads(Path(manager.connection_file).read_text())["transport"] == "ipc"  # what the kernel reads
+        assert folder.name.startswith("jcmwb-kernel-")
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # no other user of the machine reaches the kernel
+        sockets = sorted(p.name for p in folder.iterdir())
+        assert sockets == [f"k-{n}" for n in range(1, 6)], sockets
+        assert all(stat.S_ISSOCK((folder / name).stat().st_mode) for name in sockets)
+    finally:
+        manager.shutdown_kernel(now=True)
+    assert not folder.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("warm", ["1", "0"], ids=["warm-kernel", "own-kernel"])
+def test_a_kernel_that_dies_at_start_up_is_started_again(tmp_path: Path, warm: str) -> None:
+    done, starts = run_with_failing_kernels(tmp_path, "die:1", JCMWB_WARM_KERNELS=warm)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ER_p = 146 tCO2/p" in done.stdout
+    assert "Kernel died" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert starts == 2
+    assert (tmp_path / "out" / "MRS.xlsx").is_file()
+
+
+@pytest.mark.slow
+def test_a_kernel_that_does_not_answer_is_started_again(tmp_path: Path) -> None:
+    """The CI failure: a kernel alive but silent. After JCMWB_KERNEL_START_TIMEOUT another one starts."""
+    done, starts = run_with_failing_kernels(tmp_path, "hang:1", JCMWB_KERNEL_START_TIMEOUT="5")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ER_p = 146 tCO2/p" in done.stdout
+    assert "didn't respond" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert starts == 2
+
+
+@pytest.mark.slow
+def test_a_kernel_that_never_starts_is_one_error_and_writes_nothing(tmp_path: Path) -> None:
+    done, starts = run_with_failing_kernels(tmp_path, "die:all")
+    assert done.returncode != 0
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "failed to start 4 times" in done.stderr
+    assert starts >= 4
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
