@@ -22,8 +22,6 @@ Here, run in the server process only (``jcmwb.app.server.launch``):
   keeps its kernel while it is connected (``cull_connected`` is off), and for
   ``cull_idle_timeout`` seconds after it lost its connection (a laptop asleep with the page
   open gets its page back on waking).
-- **Each kernel talks over Unix sockets in a private folder** (``PageKernel``), not TCP ports
-  that two kernels starting at once could both pick.
 - **The number of kernels is capped.** At ``max_kernels`` kernels (started or starting), a
   further page gets the "busy, retry in a minute" page (HTTP 503, ``Retry-After``) instead
   of a kernel: memory stays bounded (a kernel with the app loaded holds about 120 MB).
@@ -47,14 +45,13 @@ from typing import Any
 import tornado.web
 import voila.app as voila_app
 from jupyter_core.utils import ensure_async
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager, ServerKernelManager
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Integer
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from jcmwb.app.labels import LANGUAGES, t
 from jcmwb.app.markup import Markup, html
-from jcmwb.run.kernels import OwnSockets, cleanup_method
 
 RETRY_SECONDS = 60
 
@@ -65,13 +62,6 @@ class AppBusyError(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the app already runs {limit} kernels, its limit")
         self.limit = limit
-
-
-class PageKernel(OwnSockets, ServerKernelManager):
-    """One page's kernel, on Unix sockets of its own (``jcmwb.run.kernels``): pages opened at the
-    same moment never race for a TCP port."""
-
-    cleanup_resources = cleanup_method(asynchronous=True)
 
 
 class AppKernelManager(AsyncMappingKernelManager):

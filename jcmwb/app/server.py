@@ -152,7 +152,6 @@ def voila_config(settings: AppSettings) -> Config:
     config.VoilaConfiguration.template = TEMPLATE
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaConfiguration.multi_kernel_manager_class = "jcmwb.app.kernels.AppKernelManager"
-    config.AppKernelManager.kernel_manager_class = "jcmwb.app.kernels.PageKernel"
     config.AppKernelManager.max_kernels = settings.max_kernels
     config.AppKernelManager.cull_unconnected = settings.cull_unconnected
     config.MappingKernelManager.cull_idle_timeout = settings.cull_idle

@@ -7,8 +7,8 @@ in between. The kernel then dies before it answers ("Kernel died before replying
 kernel_info"), or lives with a channel that reaches nobody and never answers ("Kernel didn't
 respond in 60 seconds", seen in CI). On a POSIX system jcmwb's kernels talk over Unix sockets
 in a folder made for each kernel instead (``ipc`` transport): there is nothing to race for, and
-no port is opened to other users of the machine. The runner's kernels, the warm ones
-(:mod:`jcmwb.run.warm`) and the app's page kernels (:mod:`jcmwb.app.kernels`) all start so.
+no port is opened to other users of the machine. The runner's kernels and the warm ones
+(:mod:`jcmwb.run.warm`) start so; the app's page kernels are Voila's (TCP, one server process).
 
 Starting again. A kernel that dies or does not answer at start-up has run nothing of the
 user's, so it is safe to start another, up to :data:`START_ATTEMPTS` times, quietly; after that
@@ -133,10 +133,10 @@ def manager_class(asynchronous: bool = True) -> type:
     from jupyter_client.manager import AsyncKernelManager, KernelManager
 
     base = AsyncKernelManager if asynchronous else KernelManager
-    return type(f"Jcmwb{base.__name__}", (OwnSockets, base), {"__doc__": OwnSockets.__doc__, "cleanup_resources": cleanup_method(asynchronous)})
+    return type(f"Jcmwb{base.__name__}", (OwnSockets, base), {"__doc__": OwnSockets.__doc__, "cleanup_resources": _cleanup_method(asynchronous)})
 
 
-def cleanup_method(asynchronous: bool) -> Callable[..., Any]:
+def _cleanup_method(asynchronous: bool) -> Callable[..., Any]:
     """The manager's public ``cleanup_resources`` (nbclient calls it after a failed start).
 
     jupyter_client binds it to its own ``_async_cleanup_resources`` function, not the method, so
