@@ -143,15 +143,19 @@ def test_the_kernel_cap_gives_the_busy_page(tmp_path: Path) -> None:
         assert wait_for(lambda: len(kernel_processes(server)) == 1, 60)
         with ThreadPoolExecutor(max_workers=5) as pool:
             answers = list(pool.map(get, [settings.url + "?id=TH_AM001"] * 5))
-        statuses = sorted(status for status, _, _ in answers)
-        assert statuses == [200, 200, 503, 503, 503]
+        # A page takes the ready kernel and the pool starts its next one; a second page gets a kernel
+        # of its own only if it asks before that refill takes the room (a race either may win, and
+        # CI saw both): one or two pages, never more, and every other request the busy page.
+        served_count = sum(status == 200 for status, _, _ in answers)
+        assert served_count in (1, 2)
+        assert sorted(status for status, _, _ in answers) == [200] * served_count + [503] * (5 - served_count)
         busy = [(body, headers) for status, body, headers in answers if status == 503]
         for body, headers in busy:
             assert "The app is busy" in body and "jcmwb app --max-kernels" in body and "retry in a minute" in body
             assert headers["Retry-After"] == "60" and "http-equiv='refresh'" in body
-        # The ready kernel is within the cap: no third kernel while the two pages hold theirs.
+        # The ready kernel is within the cap: never a third kernel.
         served = {page_kernel_id(body) for status, body, _ in answers if status == 200}
-        assert len(served) == 2 and kernel_ids(server) == served
+        assert len(served) == served_count and served <= kernel_ids(server) and len(kernel_ids(server)) <= 2
         status, body, _ = get(settings.url + "?id=TH_AM001&lang=ja")
         assert status == 503 and "アプリが混み合っています" in body
         assert len(kernel_processes(server)) <= 2

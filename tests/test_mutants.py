@@ -693,3 +693,148 @@ def test_the_sheet_rounding_of_a_share_carries_the_slack_and_unknown_rules_are_n
         with pytest.raises(ValueError) as info:
             rounding("B2" if rounding is excel_rounding else 2.5, "sideways")
         assert str(info.value) == "unknown rounding rule 'sideways'; expected one of down, up, nearest, none"
+
+
+def test_a_consumption_register_missing_both_ends_names_both_spans(tmp_path):
+    """corrections.apply_corrections (mutant: the gaps joined by "XX; XX"): the refusal lists
+    every missing span, joined by "; ". Register readings 100 on 15 January and 400 on 15 March,
+    period 1 January to 31 March: the register covers neither the start (1 Jan 00:00) nor the end
+    (the period ends at 1 April 00:00, the instant after 31 March), so two spans are missing:
+    1 Jan 00:00 to 15 Jan 00:00 and 15 Mar 00:00 to 1 Apr 00:00. Consumption with a COP of 5.2,
+    below the reference 5.69, lowers ER_p, so they cannot be left out."""
+    write_csv(tmp_path / "ec.csv", ["timestamp", "point", "reading", "unit"], [["2021-01-15T00:00:00", "C1", 100, "MWh"], ["2021-03-15T00:00:00", "C1", 400, "MWh"]])
+    period = {
+        "methodology": "ID_AM002",
+        "project": {"id": "MUTANT-ID"},
+        "period": {"start": "2021-01-01", "end": "2021-03-31"},
+        "fixed": {"COP_PJ_i": {"values": {"C1": 5.2}, "source": "sheet"}, "Cap_PJ_i": {"values": {"C1": 450}, "unit": "USRt", "source": "sheet"}},
+        "monitored": {"EC_PJ_i_p": {"option": "C", "data": "ec.csv", "format": "register", "multipliers": {"C1": 1}}},
+    }
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.found == (
+        "C1: 1 missing register span values from 2021-01-01 00:00 to 2021-01-15 00:00; C1: 1 missing register span values from 2021-03-15 00:00 to 2021-04-01 00:00"
+    )
+    assert info.value.expected == "readings covering the whole period (a reading at its start and at its end)"
+
+
+def test_a_consumption_point_without_any_value_asks_for_one(tmp_path):
+    """corrections.apply_corrections (mutants of the expected text for data other than a
+    register: "XX...XX", upper case, or the register's text for every format): a monthly
+    consumption point declared but without a month in the file has no largest value to fill its
+    gap with, and more consumption lowers ER_p (COP 5.2 below the reference 5.69), so the run is
+    refused asking for at least one value. C1 has April 100 and May 110 MWh; C2 nothing: two
+    month gaps, 1-30 April and 1-31 May."""
+    write_csv(tmp_path / "ec.csv", ["month", "point", "value", "unit"], [["2021-04", "C1", 100, "MWh"], ["2021-05", "C1", 110, "MWh"]])
+    period = {
+        "methodology": "ID_AM002",
+        "project": {"id": "MUTANT-ID"},
+        "period": {"start": "2021-04-01", "end": "2021-05-31"},
+        "fixed": {"COP_PJ_i": {"values": {"C1": 5.2, "C2": 5.2}, "source": "sheet"}, "Cap_PJ_i": {"values": {"C1": 450, "C2": 450}, "unit": "USRt", "source": "sheet"}},
+        "monitored": {"EC_PJ_i_p": {"option": "C", "data": "ec.csv", "format": "monthly", "points": {"C1": "chiller 1", "C2": "chiller 2"}}},
+    }
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.line() == (
+        f"{tmp_path / 'ec.csv'}: point C2: EC_PJ_i_p at C2 has missing data and more EC_PJ_i_p lowers ER_p, so the gap must be filled conservatively, "
+        "which needs the missing readings; expected at least one value to fill from, found "
+        "C2: 1 missing month values from 2021-04-01 00:00 to 2021-04-30 00:00; C2: 1 missing month values from 2021-05-01 00:00 to 2021-05-31 00:00"
+    )
+
+
+def test_a_register_series_is_never_filled_with_a_largest_value():
+    """corrections.apply_corrections (mutants of ``series.format == "register"``: "XXregisterXX",
+    "REGISTER"): a register's gap is a span between readings, not a count of missing values, so
+    it is never filled with a largest value times the count, even if the series carried one
+    (the register reader gives none today). Called directly with such a series: consumption
+    that lowers ER_p (ER = 100 - total) is refused, asking for the readings."""
+    from jcmwb.engine.corrections import apply_corrections
+    from jcmwb.engine.monitoring import Gap, MonitoredData, PointData
+
+    gap = Gap("C1", dt.datetime(2021, 1, 1), dt.datetime(2021, 1, 15), 1, "register span")
+    point = PointData("C1", "chiller", 300.0, rows="ec.csv: rows 2-3", gaps=[gap], max_value=50.0)
+    series = MonitoredData("EC", "MWh/p", "C", "register", "ec.csv", {"C1": point})
+
+    class Period:  # what apply_corrections reads of a period: no calibration, no permissible error
+        spec = type("Spec", (), {"permissible_error_percent": None})()
+        monitored: dict = {}
+
+    with pytest.raises(DataError) as info:
+        apply_corrections(Period(), {"EC": series}, {"EC": {"C1": 300.0}}, lambda totals: 100 - totals["EC"]["C1"])
+    assert info.value.expected == "readings covering the whole period (a reading at its start and at its end)"
+    assert info.value.found == "C1: 1 missing register span values from 2021-01-01 00:00 to 2021-01-15 00:00"
+
+
+@pytest.mark.parametrize(("after", "raised"), [(1e6 + 1e-4, False), (1e6 + 1e-2, True)])
+def test_the_no_raise_check_allows_rounding_noise_relative_to_er(after, raised):
+    """corrections._assert_not_raised (mutant: the tolerance ``_EPS / max(...)`` for ``*``): ER_p
+    may come out higher by floating-point noise, 1e-9 of ER_p (at least 1e-9 t). ER_p 1,000,000 t:
+    1e-4 t more is 1e-10 of it, noise, accepted; 1e-2 t more is 1e-8 of it, refused."""
+    from jcmwb.engine.corrections import ConservativenessError, _assert_not_raised
+
+    if raised:
+        with pytest.raises(ConservativenessError, match="gap fill would raise ER_p from 1000000.0 to 1000000.01"):
+            _assert_not_raised(1e6, after, "gap fill")
+    else:
+        _assert_not_raised(1e6, after, "gap fill")
+
+
+class _NoCalibration:
+    """What apply_corrections reads of a period: no calibration records, no permissible error."""
+
+    spec = type("Spec", (), {"permissible_error_percent": None})()
+    monitored: dict = {}
+
+
+def _interval_series(points: dict[str, tuple[float, int, float | None]]) -> dict:
+    """One interval series 'EC' [MWh/p]: point -> (total, missing hours at the start of 2021, largest value)."""
+    from jcmwb.engine.monitoring import Gap, MonitoredData, PointData
+
+    made = {}
+    for name, (total, missing, largest) in points.items():
+        gaps = [Gap(name, dt.datetime(2021, 1, 1), dt.datetime(2021, 1, 1, missing - 1), missing, "hour")] if missing else []
+        made[name] = PointData(name, name, total, rows="ec.csv: rows 2-9", gaps=gaps, max_value=largest)
+    return {"EC": MonitoredData("EC", "MWh/p", "C", "interval", "ec.csv", made)}
+
+
+def test_every_point_of_a_series_gets_its_gap_decision():
+    """corrections.apply_corrections (mutant: ``break`` for ``continue`` after a point left
+    unfilled for want of a fill): the points after it are still decided. ER = 100 + EC (more EC
+    raises ER, so no gap is filled). P1: 2 missing hours, no value at all: left out, no fill
+    defined. P2: total 5, 1 missing hour, largest 4: ER = 100 + 0 + 5 = 105 without the fill,
+    100 + 0 + (5 + 4) = 109 with it: the lower, 105, is kept."""
+    from jcmwb.engine.corrections import apply_corrections
+
+    data = _interval_series({"P1": (0.0, 2, None), "P2": (5.0, 1, 4.0)})
+    totals, log, notes = apply_corrections(_NoCalibration(), data, {"EC": {"P1": 0.0, "P2": 5.0}}, lambda t: 100 + sum(t["EC"].values()))
+    assert log == [] and totals == {"EC": {"P1": 0.0, "P2": 5.0}}
+    assert notes == [
+        "EC at P1: 2 missing value(s) left unfilled (no fill is defined for them, and more EC would not lower ER_p, so leaving them out is conservative)",
+        "EC at P2: 1 missing value(s) left unfilled (ER_p 105 without them, 109 with the largest observed value 4 filled in: the lower is kept)",
+    ]
+
+
+def test_a_fill_that_changes_nothing_shows_er_to_six_decimals():
+    """corrections.apply_corrections (mutants: 7 decimals, or format_number's default, for the
+    6 of the ER_p shown): ER_p 58.1234567 whatever EC is, so the fill changes nothing; shown to 6
+    decimals, 58.123457 (the 7th, 7, rounds the 6th up)."""
+    from jcmwb.engine.corrections import apply_corrections
+
+    data = _interval_series({"P1": (5.0, 1, 4.0)})
+    _, log, notes = apply_corrections(_NoCalibration(), data, {"EC": {"P1": 5.0}}, lambda t: 58.1234567)
+    assert log == []
+    assert notes == ["EC at P1: 1 missing value(s) left unfilled (filled with the largest observed value 4 they would not change ER_p (58.123457), so nothing is invented)"]
+
+
+def test_a_fill_that_raises_er_after_all_is_refused_naming_it():
+    """corrections.apply_corrections (mutant: the assertion's subject None): the fill is chosen
+    because ER_p is lower with it, and the trial is then evaluated again; an evaluation that
+    disagrees with itself (here: 100, 100, 90 with the fill, then 110) is refused, naming the
+    fill, instead of raising ER_p."""
+    from jcmwb.engine.corrections import ConservativenessError, apply_corrections
+
+    answers = iter([100.0, 100.0, 90.0, 110.0])
+    data = _interval_series({"P1": (5.0, 1, 4.0)})
+    with pytest.raises(ConservativenessError) as info:
+        apply_corrections(_NoCalibration(), data, {"EC": {"P1": 5.0}}, lambda t: next(answers))
+    assert str(info.value).startswith("gap fill of EC at P1 would raise ER_p from 100.0 to 110.0; refused")
