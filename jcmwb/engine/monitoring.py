@@ -880,8 +880,8 @@ def _monthly(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period
             expected="a period from the 1st of a month to the last day of a month for monthly data (or interval or daily data)",
             found=f"{period.start} to {period.end}: {days} day(s) in no whole month ({runs})",
         )
+    # The period is made of whole months (refused above otherwise): each of its months is expected.
     expected_months = pd.period_range(period.start, period.end, freq="M").strftime("%Y-%m").tolist()
-    expected_months = [m for m in expected_months if pd.Timestamp(m + "-01") >= start and (pd.Timestamp(m + "-01") + pd.offsets.MonthEnd(0)) <= end]
     points: dict[str, PointData] = {}
     names = list(item.points) if item.points else sorted(frame["point"].unique())
     for point in names:
