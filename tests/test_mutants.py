@@ -838,3 +838,68 @@ def test_a_fill_that_raises_er_after_all_is_refused_naming_it():
     with pytest.raises(ConservativenessError) as info:
         apply_corrections(_NoCalibration(), data, {"EC": {"P1": 5.0}}, lambda t: next(answers))
     assert str(info.value).startswith("gap fill of EC at P1 would raise ER_p from 100.0 to 110.0; refused")
+
+
+def _calibrated(point: str, error_percent: float) -> object:
+    """A period stub with one calibration record of meter ``point`` for 'EC' (permissible error 0)."""
+    from types import SimpleNamespace
+
+    record = SimpleNamespace(point=point, date=dt.date(2021, 6, 1), error_percent=error_percent)
+    return SimpleNamespace(spec=SimpleNamespace(permissible_error_percent=None), monitored={"EC": SimpleNamespace(calibration=[record])})
+
+
+def _category_series(members: dict[str, tuple[dict[str, float], dict[str, int], float | None]]) -> dict:
+    """'EC' [MWh/p] split by day category: member -> (each meter's share, each meter's missing hours, largest value)."""
+    from jcmwb.engine.monitoring import Gap, MonitoredData, PointData
+
+    made = {}
+    for member, (parts, missing, largest) in members.items():
+        gaps = [Gap(meter, dt.datetime(2021, 1, 1), dt.datetime(2021, 1, 1, n - 1), n, "hour") for meter, n in missing.items()]
+        made[member] = PointData(member, member, sum(parts.values()), rows="ec.csv: rows 2-9", gaps=gaps, max_value=largest, parts=dict(parts))
+    return {"EC": MonitoredData("EC", "MWh/p", "C", "interval", "ec.csv", made)}
+
+
+def test_a_meters_calibration_in_a_category_includes_only_its_own_fill():
+    """corrections.apply_corrections (mutants: the fill of every meter of the category, not the
+    calibrated meter's own): ER = 100 - grid (more EC lowers ER). Category grid: meters M1 10 and
+    M2 20 MWh, each 1 hour missing, largest value 5: the gap fill adds 5 + 5, grid 30 -> 40.
+    M1 is calibrated with an error of +10 %: its share is its 10 metered plus its own 5 filled
+    = 15, raised by 10 % (raising lowers ER): grid 40 + 1.5 = 41.5 (with M2's fill too it would
+    be 40 + 2 = 42)."""
+    from jcmwb.engine.corrections import apply_corrections
+
+    data = _category_series({"grid": ({"M1": 10.0, "M2": 20.0}, {"M1": 1, "M2": 1}, 5.0)})
+    totals, log, notes = apply_corrections(_calibrated("M1", 10.0), data, {"EC": {"grid": 30.0}}, lambda t: 100 - t["EC"]["grid"])
+    assert totals["EC"]["grid"] == pytest.approx(41.5)
+    assert [c.kind for c in log] == ["gap fill", "calibration"]
+    assert log[1].reason == (
+        "calibration of M1 on 2021-06-01 found an error of +10% (permissible 0%): increased by 10% on the 15 MWh/p metered by M1, "
+        "the conservative direction (including the 5 MWh/p filled in for its missing values)"
+    )
+    assert notes == []
+
+
+def test_a_meter_that_metered_nothing_in_one_category_is_still_corrected_in_the_next():
+    """corrections.apply_corrections (mutant: ``break`` for ``continue`` when the meter's share of
+    a category is 0): meter M1 metered 0 on grid days and 10 on diesel days; ER = 100 - grid -
+    diesel. Calibrated +10 %: nothing to correct on grid, diesel 10 + 1 = 11."""
+    from jcmwb.engine.corrections import apply_corrections
+
+    data = _category_series({"grid": ({"M1": 0.0, "M2": 20.0}, {}, 20.0), "diesel": ({"M1": 10.0}, {}, 10.0)})
+    totals, log, notes = apply_corrections(_calibrated("M1", 10.0), data, {"EC": {"grid": 20.0, "diesel": 10.0}}, lambda t: 100 - t["EC"]["grid"] - t["EC"]["diesel"])
+    assert totals["EC"] == {"grid": 20.0, "diesel": pytest.approx(11.0)}
+    assert [(c.point, c.kind) for c in log] == [("diesel", "calibration")]
+    assert notes == []
+
+
+def test_a_category_where_the_correction_changes_nothing_is_noted_and_the_next_is_corrected():
+    """corrections.apply_corrections (mutants: the note None, and ``break`` after it): ER = 100 -
+    diesel, so grid does not move ER. Meter M1, 10 MWh on each, calibrated +10 %: on grid neither
+    direction changes ER_p (noted), on diesel 10 + 1 = 11."""
+    from jcmwb.engine.corrections import apply_corrections
+
+    data = _category_series({"grid": ({"M1": 10.0}, {}, 10.0), "diesel": ({"M1": 10.0}, {}, 10.0)})
+    totals, log, notes = apply_corrections(_calibrated("M1", 10.0), data, {"EC": {"grid": 10.0, "diesel": 10.0}}, lambda t: 100 - t["EC"]["diesel"])
+    assert totals["EC"] == {"grid": 10.0, "diesel": pytest.approx(11.0)}
+    assert [(c.point, c.kind) for c in log] == [("diesel", "calibration")]
+    assert notes == ["calibration of M1 on 2021-06-01 (+10%) not applied to EC at grid: neither direction changes ER_p"]
