@@ -903,3 +903,18 @@ def test_a_category_where_the_correction_changes_nothing_is_noted_and_the_next_i
     assert totals["EC"] == {"grid": 10.0, "diesel": pytest.approx(11.0)}
     assert [(c.point, c.kind) for c in log] == [("diesel", "calibration")]
     assert notes == ["calibration of M1 on 2021-06-01 (+10%) not applied to EC at grid: neither direction changes ER_p"]
+
+
+def test_corrections_that_raise_er_together_are_refused_naming_them():
+    """corrections.apply_corrections (mutants of the last check's subject: None, "XX...XX", upper
+    case): each correction is checked, and then all of them together against ER_p before any.
+    An evaluation that disagrees with itself (100 at the start; the calibration's 100 now, 90
+    reduced, 110 increased, so it reduces; then 120 for the corrected totals) is refused at that
+    last check, naming it."""
+    from jcmwb.engine.corrections import ConservativenessError, apply_corrections
+
+    answers = iter([100.0, 100.0, 90.0, 110.0, 120.0])
+    data = _interval_series({"M1": (10.0, 0, 10.0)})
+    with pytest.raises(ConservativenessError) as info:
+        apply_corrections(_calibrated("M1", 10.0), data, {"EC": {"M1": 10.0}}, lambda t: next(answers))
+    assert str(info.value).startswith("the corrections together would raise ER_p from 100.0 to 120.0; refused")

@@ -194,22 +194,12 @@ def apply_corrections(
                 after = before + sign * amount * error / 100
                 current = _with(current, name, member, after)
                 direction = "reduced" if sign < 0 else "increased"
-                share = "" if part is None else f" on the {format_significant(amount)} {data[name].unit} metered by {cal.point}"
                 including = f" (including the {format_significant(fill)} {data[name].unit} filled in for its missing values)" if fill else ""
-                log.append(
-                    Correction(
-                        name,
-                        member,
-                        "calibration",
-                        before,
-                        after,
-                        data[name].unit,
-                        f"calibration of {cal.point} on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%{share}, the conservative direction{including}"
-                        if part is not None
-                        else f"calibration on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%, the conservative direction{including}",
-                        er_before,
-                        er_after,
-                    )
-                )
+                if part is None:
+                    reason = f"calibration on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%, the conservative direction{including}"
+                else:
+                    share = f"on the {format_significant(amount)} {data[name].unit} metered by {cal.point}"
+                    reason = f"calibration of {cal.point} on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}% {share}, the conservative direction{including}"
+                log.append(Correction(name, member, "calibration", before, after, data[name].unit, reason, er_before, er_after))
     _assert_not_raised(start_er, evaluate(current), "the corrections together")
     return current, log, notes
