@@ -40,9 +40,11 @@ def test_factor(src, dst, expected):
 
 
 def test_dimensionless_spellings():
-    for text in ("", "-", "1", "dimensionless"):
+    # "-" is jcmwb's own spelling (the sheets' "no unit"); pint reads the others itself.
+    for text in ("", "-", "1", "dimensionless", "-/p", "1/p"):
         assert parse_unit(text) == ureg.dimensionless
     assert parse_unit("%") == ureg.percent
+    assert factor("%", "-") == pytest.approx(0.01) and factor("-", "%") == pytest.approx(100)
 
 
 def test_emissions_are_their_own_dimension():

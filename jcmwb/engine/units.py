@@ -53,8 +53,8 @@ def _pint_unit(text: str) -> pint.Unit:
 def parse_unit(unit: str, *, where: str = "", file: str | None = None) -> pint.Unit:
     """Parse a unit string (``'-'`` or ``''`` is dimensionless)."""
     text = strip_period(str(unit))
-    if text in ("", "-", "1", "dimensionless", "%"):
-        return ureg.dimensionless if text != "%" else ureg.percent
+    if text == "-":  # the sheets' "no unit"; pint itself reads "", "1", "dimensionless" and "%"
+        return ureg.dimensionless
     try:
         return _pint_unit(text)
     except Exception as exc:  # pint raises several unrelated types here
