@@ -23,6 +23,7 @@ from jcmwb.app.session import Session, safe_name
 from jcmwb.cli import build_parser
 from jcmwb.engine.compute import calculate
 from jcmwb.engine.errors import DataError, InputError
+from jcmwb.engine.numbers import format_number
 from jcmwb.engine.spec import catalogue, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,5 +296,7 @@ def test_cli_has_the_app_verb() -> None:
 
 
 def test_app_words_are_formatted() -> None:
-    assert t("done", "en", seconds=2.04) == "Done in 2.0 s."
-    assert t("done", "ja", seconds=2.04) == "2.0 秒で完了しました。"
+    # The page formats the seconds with format_number (one decimal, as every number shown)
+    seconds = format_number(2.04, 1, grouping=False)
+    assert t("done", "en", seconds=seconds) == "Done in 2.0 s."
+    assert t("done", "ja", seconds=seconds) == "2.0 秒で完了しました。"

@@ -255,7 +255,7 @@ WORDS: dict[str, str] = {
     "calculating": "Calculating and writing the Monitoring Report Sheet…",
     "fix_first": "Please correct the {n} problem(s) marked in red above, then press Calculate again.",
     "failed": "Not calculated: see the message above.",
-    "done": "Done in {seconds:.1f} s.",
+    "done": "Done in {seconds} s.",
     "run_failed": "The calculation could not be completed: {message}",
     "run_timeout": "The calculation took longer than {seconds} s and was stopped.",
     "internal_error": "Something went wrong inside the app ({kind}). Your inputs are kept; please try again, and report this if it happens again.",

@@ -32,6 +32,7 @@ from jcmwb.app.server import AppSettings
 from jcmwb.app.session import Session, TimeLimitExceeded, time_limit
 from jcmwb.app.widgets import Texts
 from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.numbers import format_number
 from jcmwb.engine.spec import ID_PATTERN, METHODOLOGIES, Spec, library_folders, load_spec
 
 STYLE = """
@@ -420,7 +421,7 @@ class MethodologyPage:
         # Calculated, but with something to see in the form: eligibility left unanswered.
         for notice in self.form.notices():
             self.form.slots.show(notice.key, [notice.text], level="warning")
-        self._status("done", seconds=time.perf_counter() - started)
+        self._status("done", seconds=format_number(time.perf_counter() - started, 1, grouping=False))
         self.results.draw_chart()
 
     def make_record(self) -> None:

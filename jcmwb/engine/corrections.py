@@ -195,11 +195,21 @@ def apply_corrections(
                 current = _with(current, name, member, after)
                 direction = "reduced" if sign < 0 else "increased"
                 including = f" (including the {format_significant(fill)} {data[name].unit} filled in for its missing values)" if fill else ""
-                if part is None:
-                    reason = f"calibration on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%, the conservative direction{including}"
-                else:
-                    share = f"on the {format_significant(amount)} {data[name].unit} metered by {cal.point}"
-                    reason = f"calibration of {cal.point} on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}% {share}, the conservative direction{including}"
-                log.append(Correction(name, member, "calibration", before, after, data[name].unit, reason, er_before, er_after))
+                log.append(
+                    Correction(
+                        name,
+                        member,
+                        "calibration",
+                        before,
+                        after,
+                        data[name].unit,
+                        # A meter's share of a category total says which meter and how much.
+                        f"calibration of {cal.point} on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}% on the {format_significant(amount)} {data[name].unit} metered by {cal.point}, the conservative direction{including}"
+                        if part is not None
+                        else f"calibration on {cal.date} found an error of {cal.error_percent:+g}% (permissible {permissible:g}%): {direction} by {error:g}%, the conservative direction{including}",
+                        er_before,
+                        er_after,
+                    )
+                )
     _assert_not_raised(start_er, evaluate(current), "the corrections together")
     return current, log, notes
