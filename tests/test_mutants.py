@@ -918,3 +918,65 @@ def test_corrections_that_raise_er_together_are_refused_naming_them():
     with pytest.raises(ConservativenessError) as info:
         apply_corrections(_calibrated("M1", 10.0), data, {"EC": {"M1": 10.0}}, lambda t: next(answers))
     assert str(info.value).startswith("the corrections together would raise ER_p from 100.0 to 120.0; refused")
+
+
+def test_a_period_of_no_whole_months_is_refused_in_one_complete_line(tmp_path):
+    """monitoring._monthly (mutants of the refusal: its message, file or expected None, dropped,
+    "XX...XX" or upper case; the runs joined by "XX, XX"): a period from 15 March to 10 June
+    with monthly data. 15-31 March (17 days) and 1-10 June (10 days) are in no whole month of
+    the period: 27 days in two runs, joined by ", "."""
+    rows = [["2021-04", "PV-1", 100, "MWh"], ["2021-05", "PV-1", 110, "MWh"]]
+    with pytest.raises(DataError) as refused:
+        jcmwb.calculate(_monthly_rows(tmp_path, rows, start="2021-03-15", end="2021-06-10"), base_dir=tmp_path)
+    assert refused.value.line() == (
+        f"{tmp_path / 'm.csv'}: monitoring period: monthly totals cannot cover a monitoring period that is not made of whole months; "
+        "expected a period from the 1st of a month to the last day of a month for monthly data (or interval or daily data), "
+        "found 2021-03-15 to 2021-06-10: 27 day(s) in no whole month (2021-03-15..2021-03-31, 2021-06-01..2021-06-10)"
+    )
+
+
+def test_monthly_and_register_data_keep_their_option_format_count_and_descriptions(tmp_path):
+    """monitoring._monthly and _register (mutants: the option or the format of the data None, the
+    register's reading count None or left out, its point description looked up under None):
+    what the sheets and the notebook show of the data is what the period file says. Monthly:
+    option B, format monthly, PV-1 "roof" with 2 months. Register: option C, format register,
+    MAIN "main meter" with 3 readings."""
+    rows = [["2021-04", "PV-1", 100, "MWh"], ["2021-05", "PV-1", 110, "MWh"]]
+    monthly = jcmwb.calculate(_monthly_rows(tmp_path, rows, points={"PV-1": "roof"}), base_dir=tmp_path).monitored["EG_i_p"]
+    assert (monthly.option, monthly.format, monthly.points["PV-1"].count, monthly.points["PV-1"].description) == ("B", "monthly", 2, "roof")
+    readings = [["2021-06-01T00:00:00", "MAIN", 100, "MWh"], ["2021-06-15T00:00:00", "MAIN", 150, "MWh"], ["2021-07-01T00:00:00", "MAIN", 200, "MWh"]]
+    period = _register_period(tmp_path, readings)
+    period["monitored"]["EG_i_p"]["points"] = {"MAIN": "main meter"}
+    register = jcmwb.calculate(period, base_dir=tmp_path).monitored["EG_i_p"]
+    assert (register.option, register.format, register.points["MAIN"].count, register.points["MAIN"].description) == ("C", "register", 3, "main meter")
+    assert register.points["MAIN"].total == 100
+
+
+def test_a_register_reading_that_is_no_number_names_the_file(tmp_path):
+    """monitoring._register (mutant: the file None in the number check of the readings)."""
+    period = _register_period(tmp_path, [["2021-06-01T00:00:00", "MAIN", 100, "MWh"], ["2021-07-01T00:00:00", "MAIN", "ten", "MWh"]])
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.line() == f"{tmp_path / 'register.csv'}: row 3, column reading: not a number; expected a number, found 'ten'"
+
+
+def test_a_register_without_multipliers_names_the_period_file(tmp_path):
+    """monitoring._register (mutants of the file given to require_multipliers: None, str(None),
+    or the path's test dropped either way): the refusal names the monitoring-period file when
+    there is one, and no file for a period given as a mapping."""
+    from jcmwb.engine.period import load_period, parse_period
+
+    period = _register_period(tmp_path, [["2021-06-01T00:00:00", "MAIN", 100, "MWh"], ["2021-07-01T00:00:00", "MAIN", 200, "MWh"]])
+    del period["monitored"]["EG_i_p"]["multipliers"]
+    tail = "monitored.EG_i_p.multipliers: every point of register data needs its meter multiplier (none is assumed); "
+    tail += "expected multipliers: {MAIN: N}, N the CT/PT ratio or register factor (1 if the register shows the quantity itself), found no multipliers; none for MAIN"
+    with pytest.raises(InputError) as info:
+        jcmwb.calculate(parse_period(period, base_dir=tmp_path), base_dir=tmp_path)
+    assert info.value.file is None and info.value.line() == tail
+    path = tmp_path / "period.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(period), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        jcmwb.calculate(load_period(path))
+    assert info.value.line() == f"{path}: {tail}"
