@@ -980,3 +980,56 @@ def test_a_register_without_multipliers_names_the_period_file(tmp_path):
     with pytest.raises(InputError) as info:
         jcmwb.calculate(load_period(path))
     assert info.value.line() == f"{path}: {tail}"
+
+
+def _whr_period(tmp_path: Path, days: dict) -> dict:
+    """data/examples/MM_AM005 (2022, 365 days) with D_p [day] replaced by ``days``, in tmp_path."""
+    import shutil
+
+    import yaml
+
+    example = Path(__file__).resolve().parent.parent / "data" / "examples" / "MM_AM005"
+    shutil.copy(example / "whr-supply-2022-monthly.csv", tmp_path)
+    period = yaml.safe_load((example / "EXAMPLE-MM001_2022.yaml").read_text(encoding="utf-8"))
+    period["monitored"]["D_p"] = {"option": "A", "unit": "day", "source": "test", **days}
+    return period
+
+
+@pytest.mark.parametrize(("days", "refused"), [(366, True), (365 * (1 + 1e-9), False)], ids=["one_day_too_many", "within_the_tolerance"])
+def test_a_time_given_in_the_period_file_longer_than_the_period_is_refused(tmp_path, days, refused):
+    """monitoring._within_period (mutants of the file named for values typed in the period file:
+    str(None), "XX<monitoring period>XX", upper case; and ``>=`` for ``>``): 2022 has 365 days.
+    D_p = 366 is refused, naming the period (given as a mapping: "<monitoring period>"); the
+    float 365 x (1 + 1e-9), the bound itself (floating-point tolerance), is accepted."""
+    period = _whr_period(tmp_path, {"values": {"period": days}})
+    if not refused:
+        assert jcmwb.calculate(period, base_dir=tmp_path).values["D_p"] == pytest.approx(365)
+        return
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.line() == (
+        "<monitoring period>: monitored.D_p.values.period: D_p at period is longer than the monitoring period; "
+        "expected at most 365 day (365 day(s) from 2022-01-01 to 2022-12-31), found 366 day"
+    )
+
+
+@pytest.mark.parametrize(("january", "refused"), [(32, True), (31 * (1 + 1e-9), False)], ids=["32_days_in_january", "within_the_tolerance"])
+def test_a_month_of_a_time_longer_than_its_days_is_refused_naming_the_data_file(tmp_path, january, refused):
+    """monitoring._within_period (mutants: the data file replaced by the period's, the file or the
+    expected text None or dropped, one day more allowed per month, ``>=`` for ``>``): D_p as
+    monthly data, 31 days for each month of 2022 but January given as 32: refused, naming the
+    data file and January's 31 days; the float 31 x (1 + 1e-9), January's bound, is accepted.
+    December is given 30 days when January has 32, so that the year's total stays 365 and only
+    the month is too long (February to November have their own days)."""
+    lengths = {1: january, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 30 if january == 32 else 31}
+    write_csv(tmp_path / "days.csv", ["month", "point", "value", "unit"], [[f"2022-{m:02d}", "period", v, "day"] for m, v in lengths.items()])
+    period = _whr_period(tmp_path, {"data": "days.csv", "format": "monthly"})
+    if not refused:
+        assert jcmwb.calculate(period, base_dir=tmp_path).values["D_p"] == pytest.approx(365)
+        return
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.line() == (
+        f"{tmp_path / 'days.csv'}: point period, month 2022-01: D_p at period is longer than the days of 2022-01 in the period; "
+        "expected at most 31 day (31 day(s) from 2022-01-01 to 2022-01-31), found 32 day"
+    )
