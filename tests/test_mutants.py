@@ -259,22 +259,28 @@ def test_a_declared_register_point_without_readings_is_refused(tmp_path):
     )
 
 
-def test_a_consumption_register_span_asks_for_the_missing_readings(tmp_path):
-    """corrections on register data (mutants of monitoring._register: the format or the file of
-    the data dropped): a consumption register whose first reading is after the start cannot be
-    left out conservatively when more consumption lowers ER_p (a COP of 5.2, below the reference
-    5.69: RE_p grows by EC x 5.2 / 5.69 x 0.8, PE_p by EC x 0.8), and the error names the file and
-    what is needed."""
-    write_csv(tmp_path / "ec.csv", ["timestamp", "point", "reading", "unit"], [["2021-01-15T00:00:00", "C1", 100, "MWh"], ["2021-04-01T00:00:00", "C1", 400, "MWh"]])
-    period = {
+def _consumption_register(tmp_path: Path, closing: str) -> dict:
+    """ID_AM002, January to March 2021: chiller C1 (COP 5.2, below the reference 5.69, so more
+    consumption lowers ER_p) with a consumption register read 100 MWh on 15 January and 400 MWh
+    at ``closing``."""
+    write_csv(tmp_path / "ec.csv", ["timestamp", "point", "reading", "unit"], [["2021-01-15T00:00:00", "C1", 100, "MWh"], [closing, "C1", 400, "MWh"]])
+    return {
         "methodology": "ID_AM002",
         "project": {"id": "MUTANT-ID"},
         "period": {"start": "2021-01-01", "end": "2021-03-31"},
         "fixed": {"COP_PJ_i": {"values": {"C1": 5.2}, "source": "sheet"}, "Cap_PJ_i": {"values": {"C1": 450}, "unit": "USRt", "source": "sheet"}},
         "monitored": {"EC_PJ_i_p": {"option": "C", "data": "ec.csv", "format": "register", "multipliers": {"C1": 1}}},
     }
+
+
+def test_a_consumption_register_span_asks_for_the_missing_readings(tmp_path):
+    """corrections on register data (mutants of monitoring._register: the format or the file of
+    the data dropped): a consumption register whose first reading is after the start cannot be
+    left out conservatively when more consumption lowers ER_p (a COP of 5.2, below the reference
+    5.69: RE_p grows by EC x 5.2 / 5.69 x 0.8, PE_p by EC x 0.8), and the error names the file and
+    what is needed."""
     with pytest.raises(DataError) as info:
-        jcmwb.calculate(period, base_dir=tmp_path)
+        jcmwb.calculate(_consumption_register(tmp_path, "2021-04-01T00:00:00"), base_dir=tmp_path)
     line = info.value.line()
     assert line.startswith(f"{tmp_path / 'ec.csv'}: point C1: EC_PJ_i_p at C1 has missing data and more EC_PJ_i_p lowers ER_p")
     assert "; expected readings covering the whole period (a reading at its start and at its end), found " in line
@@ -702,16 +708,8 @@ def test_a_consumption_register_missing_both_ends_names_both_spans(tmp_path):
     (the period ends at 1 April 00:00, the instant after 31 March), so two spans are missing:
     1 Jan 00:00 to 15 Jan 00:00 and 15 Mar 00:00 to 1 Apr 00:00. Consumption with a COP of 5.2,
     below the reference 5.69, lowers ER_p, so they cannot be left out."""
-    write_csv(tmp_path / "ec.csv", ["timestamp", "point", "reading", "unit"], [["2021-01-15T00:00:00", "C1", 100, "MWh"], ["2021-03-15T00:00:00", "C1", 400, "MWh"]])
-    period = {
-        "methodology": "ID_AM002",
-        "project": {"id": "MUTANT-ID"},
-        "period": {"start": "2021-01-01", "end": "2021-03-31"},
-        "fixed": {"COP_PJ_i": {"values": {"C1": 5.2}, "source": "sheet"}, "Cap_PJ_i": {"values": {"C1": 450}, "unit": "USRt", "source": "sheet"}},
-        "monitored": {"EC_PJ_i_p": {"option": "C", "data": "ec.csv", "format": "register", "multipliers": {"C1": 1}}},
-    }
     with pytest.raises(DataError) as info:
-        jcmwb.calculate(period, base_dir=tmp_path)
+        jcmwb.calculate(_consumption_register(tmp_path, "2021-03-15T00:00:00"), base_dir=tmp_path)
     assert info.value.found == (
         "C1: 1 missing register span values from 2021-01-01 00:00 to 2021-01-15 00:00; C1: 1 missing register span values from 2021-03-15 00:00 to 2021-04-01 00:00"
     )
