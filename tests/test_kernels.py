@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from jcmwb.engine.errors import RunError
+from jcmwb.engine.errors import InputError, RunError
 from jcmwb.run import kernels
 
 PERIOD = ROOT / "data" / "examples" / "ID_AM002" / "EXAMPLE-ID001_2021.yaml"
@@ -69,7 +69,7 @@ def test_a_start_failure_is_tried_again_and_nothing_else_is() -> None:
             raise RuntimeError("Kernel didn't respond in 60 seconds" if attempt == 1 else "Kernel died before replying to kernel_info")
         return "started"
 
-    assert kernels.start_with_retries(start, kernel_name="python3", between=lambda: cleaned.append(1)) == "started"
+    assert kernels.start_with_retries(start, kernel_name="python3", timeout=60, between=lambda: cleaned.append(1)) == "started"
     assert calls == [1, 2, 3]
     assert len(cleaned) == 2
 
@@ -79,7 +79,7 @@ def test_a_start_failure_is_tried_again_and_nothing_else_is() -> None:
 
     calls.clear()
     with pytest.raises(RuntimeError, match="a cell failed"):
-        kernels.start_with_retries(broken, kernel_name="python3")
+        kernels.start_with_retries(broken, kernel_name="python3", timeout=60)
     assert calls == [1]
 
 
@@ -90,8 +90,8 @@ def test_a_kernel_that_never_starts_is_one_run_error() -> None:
         calls.append(attempt)
         raise RuntimeError("Kernel died before replying to kernel_info")
 
-    with pytest.raises(RunError, match="failed to start 4 times") as caught:
-        kernels.start_with_retries(dies, kernel_name="python3", file="notebooks/X.ipynb")
+    with pytest.raises(RunError, match=r"failed to start 4 times \(it died or did not answer within 60 s\)") as caught:
+        kernels.start_with_retries(dies, kernel_name="python3", timeout=60, file="notebooks/X.ipynb")
     assert calls == [1, 2, 3, 4]
     assert caught.value.file == "notebooks/X.ipynb"
 
@@ -99,8 +99,9 @@ def test_a_kernel_that_never_starts_is_one_run_error() -> None:
 @pytest.mark.parametrize("text", ["abc", "nan", "inf", "-1", "0", "1e9"])
 def test_a_bad_start_timeout_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
     monkeypatch.setenv(kernels.START_TIMEOUT_VARIABLE, text)
-    with pytest.raises(RunError, match=f"{kernels.START_TIMEOUT_VARIABLE}: expected a number of seconds.*found '{text}'"):
+    with pytest.raises(InputError) as caught:
         kernels.start_timeout()
+    assert caught.value.line() == f"{kernels.START_TIMEOUT_VARIABLE}: not a number of seconds; expected a number of seconds above 0 and below 86400 (default 60), found '{text}'"
 
 
 def test_start_timeout_default_and_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,3 +163,17 @@ def test_a_kernel_that_never_starts_is_one_error_and_writes_nothing(tmp_path: Pa
     assert starts >= 4
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("warm", ["1", "0"], ids=["warm-kernel", "own-kernel"])
+def test_a_bad_start_timeout_is_one_line_before_any_kernel_starts(tmp_path: Path, warm: str) -> None:
+    """JCMWB_KERNEL_START_TIMEOUT=nan: one line naming the variable, exit 2, no kernel started
+    (none of the hook's counted starts), no output folder, no socket folder, no traceback at exit."""
+    done, starts = run_with_failing_kernels(tmp_path, "die:0", JCMWB_KERNEL_START_TIMEOUT="nan", JCMWB_WARM_KERNELS=warm)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.splitlines() == [
+        "error: JCMWB_KERNEL_START_TIMEOUT: not a number of seconds; expected a number of seconds above 0 and below 86400 (default 60), found 'nan'"
+    ]
+    assert starts == 0
+    assert not (tmp_path / "out").exists()

@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from jcmwb.engine.errors import RunError
+from jcmwb.engine.errors import InputError, RunError
 
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 START_ATTEMPTS = 4
@@ -45,7 +45,15 @@ T = TypeVar("T")
 
 
 def start_timeout() -> float:
-    """Seconds to wait for a starting kernel to answer (``JCMWB_KERNEL_START_TIMEOUT``)."""
+    """Seconds to wait for a starting kernel to answer (``JCMWB_KERNEL_START_TIMEOUT``).
+
+    Read once per kernel, before it starts (a bad value is then one line and no kernel runs).
+
+    Raises
+    ------
+    InputError
+        For a value that is not a number of seconds above 0 and below 86400 (nan, inf included).
+    """
     text = os.environ.get(START_TIMEOUT_VARIABLE, "").strip()
     if not text:
         return DEFAULT_START_TIMEOUT
@@ -54,7 +62,7 @@ def start_timeout() -> float:
     except ValueError:
         seconds = float("nan")
     if not 0 < seconds < 86400:  # also refuses nan and inf
-        raise RunError(f"{START_TIMEOUT_VARIABLE}: expected a number of seconds between 0 and 86400, found {text!r}")
+        raise InputError("not a number of seconds", where=START_TIMEOUT_VARIABLE, expected=f"a number of seconds above 0 and below 86400 (default {DEFAULT_START_TIMEOUT:g})", found=repr(text))
     return seconds
 
 
@@ -64,7 +72,7 @@ def is_start_failure(error: BaseException | str) -> bool:
     return any(failure in text for failure in START_FAILURES)
 
 
-def start_with_retries(start: Callable[[int], T], *, kernel_name: str, file: str | None = None, between: Callable[[], None] | None = None) -> T:
+def start_with_retries(start: Callable[[int], T], *, kernel_name: str, timeout: float, file: str | None = None, between: Callable[[], None] | None = None) -> T:
     """Call ``start(attempt)`` until a kernel starts; a start-up failure is tried again.
 
     Parameters
@@ -75,6 +83,8 @@ def start_with_retries(start: Callable[[int], T], *, kernel_name: str, file: str
         failed start; anything else is raised as it is.
     kernel_name : str
         The kernel spec, for the error.
+    timeout : float
+        The seconds each start waited (:func:`start_timeout`), for the error.
     file : str or None
         The notebook, for the error.
     between : callable or None
@@ -93,7 +103,7 @@ def start_with_retries(start: Callable[[int], T], *, kernel_name: str, file: str
                 between()
             if not is_start_failure(exc):
                 raise
-    raise RunError(f"the notebook's kernel ({kernel_name}) failed to start {START_ATTEMPTS} times (it died or did not answer within {start_timeout():g} s); check that 'python -m ipykernel' starts in this environment", file=file)
+    raise RunError(f"the notebook's kernel ({kernel_name}) failed to start {START_ATTEMPTS} times (it died or did not answer within {timeout:g} s); check that 'python -m ipykernel' starts in this environment", file=file)
 
 
 class OwnSockets:

@@ -155,6 +155,7 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
     relative = os.path.relpath(period_file.resolve(), out_dir)
     executed = staging / "notebook.ipynb"
     try:
+        timeout = start_timeout()  # before any kernel of its own starts
         with searching(library):  # the kernel finds the spec's library whatever its working directory
 
             def execute(attempt: int) -> None:
@@ -169,7 +170,7 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
                         cwd=str(staging),
                         progress_bar=False,
                         log_output=False,
-                        start_timeout=start_timeout(),
+                        start_timeout=timeout,
                         execution_timeout=EXECUTION_TIMEOUT,
                         extra_arguments=QUIET_KERNEL,
                         kernel_manager_class=manager_class(),
@@ -179,7 +180,7 @@ def _execute(nb_path: Path, staging: Path, out_dir: Path, period_file: Path, lib
                     if kernel is not None:  # papermill failed before its engine took the kernel
                         kernel.close()
 
-            start_with_retries(execute, kernel_name=KERNEL, file=str(nb_path))
+            start_with_retries(execute, kernel_name=KERNEL, timeout=timeout, file=str(nb_path))
     except PapermillExecutionError as exc:
         bad_input = _input_error(exc)
         if bad_input is not None:

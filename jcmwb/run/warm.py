@@ -111,6 +111,7 @@ class WarmKernel:
         self.manager: Any = None
         self._pid = os.getpid()
         self._env = dict(os.environ)  # taken here, in the caller's thread: what the kernel inherits
+        self._timeout = start_timeout()  # here too: a bad value is the caller's one error, before any kernel starts
         self._folder = _launch_folder()  # empty, as a staging folder is when a kernel starts in it
         self._closed = False
         self._state = threading.Lock()
@@ -131,14 +132,14 @@ class WarmKernel:
             from jcmwb.run.notebook import KERNEL
 
             self.kernel_name = self.kernel_name or KERNEL
-            start_with_retries(self._launch, kernel_name=self.kernel_name, between=self._stop)
+            start_with_retries(self._launch, kernel_name=self.kernel_name, timeout=self._timeout, between=self._stop)
         except BaseException as exc:  # kept for the thread that takes this kernel
             self.error = exc
         finally:
             self._ready.set()
 
     def _launch(self, attempt: int) -> bool:
-        """Start the kernel once; True when it answered and imported, False when it died first."""
+        """Start the kernel once; True when it answered and imported, False when it was closed first."""
         # A synchronous manager (callable from any thread) whose clients are the asynchronous
         # ones nbclient expects.
         manager = manager_class(asynchronous=False)(kernel_name=self.kernel_name, client_class="jupyter_client.asynchronous.AsyncKernelClient")
@@ -150,7 +151,7 @@ class WarmKernel:
         client = manager.blocking_client()
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=start_timeout())  # a RuntimeError (START_FAILURES) if it died or stayed silent
+            client.wait_for_ready(timeout=self._timeout)  # a RuntimeError (START_FAILURES) if it died or stayed silent
             if self.preload and not self._closed:
                 self._import(client)
         finally:
@@ -199,7 +200,7 @@ class WarmKernel:
             raise RuntimeError("no client to hand the kernel over")
         msg_id = client.execute(self._hand_over, silent=True, store_history=False, allow_stdin=False)
         while True:
-            reply = await client.get_shell_msg(timeout=start_timeout())
+            reply = await client.get_shell_msg(timeout=self._timeout)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         if reply["content"].get("status") != "ok":
@@ -220,7 +221,7 @@ class WarmKernel:
                 manager.provisioner.process.kill()
             except (AttributeError, OSError):
                 pass
-        self._thread.join(timeout=start_timeout())
+        self._thread.join(timeout=self._timeout)
         self._stop()
         _live.discard(self)
 
