@@ -977,7 +977,7 @@ def _within_period(data: MonitoredData, item: MonitoredInput, param: Parameter, 
         return
     per_day = factor("day", unit)
     typed = item.data is None
-    file = (str(period.path) if period.path else "<monitoring period>") if typed else data.file
+    file = data.file  # for values typed in the period file, the period file (_typed)
     for point, pdata in data.points.items():
         where = f"monitored.{item.name}.values.{point}" if typed else f"point {point}"
         length = period.days * per_day
