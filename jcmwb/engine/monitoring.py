@@ -491,9 +491,9 @@ def _interval(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, perio
         try:
             step = pd.Timedelta(item.interval)
         except (ValueError, OverflowError) as exc:
-            raise DataError("bad interval", file=str(period.path), where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval)) from exc
+            raise DataError("bad interval", file=period.file, where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval)) from exc
         if pd.isna(step):  # 'nan' and 'NaT' parse, to no duration at all
-            raise DataError("bad interval", file=str(period.path), where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval))
+            raise DataError("bad interval", file=period.file, where=f"monitored.{item.name}.interval", expected="like 15min or 1h", found=repr(item.interval))
     else:
         step = _inferred_step(frame, item, file)
     _check_intervals(step, frame, item, period, file)
@@ -715,7 +715,7 @@ def _daily(frame: pd.DataFrame, item: MonitoredInput, param: Parameter, period: 
             expected=f"one row per day from {period.start} to {period.end}",
             found=f"{len(missing)} day(s) missing, the first {missing[0].date()}",
         )
-    scale = factor("day", strip_period(param.unit), where=f"parameters.{param.name}.unit", file=file)
+    scale = factor("day", strip_period(param.unit))  # a category parameter's unit is a time (spec.py refuses another)
     kept = frame[inside]
     points: dict[str, PointData] = {}
     for cat, text in texts.items():
@@ -748,7 +748,7 @@ def _check_intervals(step: pd.Timedelta, frame: pd.DataFrame, item: MonitoredInp
     reported), and the work stays proportional to the file.
     """
     given = bool(item.interval)
-    place = (str(period.path) if period.path else "<monitoring period>", f"monitored.{item.name}.interval") if given else (file, "column timestamp")
+    place = (period.file, f"monitored.{item.name}.interval") if given else (file, "column timestamp")
     found = repr(item.interval) if given else f"{_step_label(step)} (the most common step between timestamps)"
     if step < MIN_INTERVAL:
         raise DataError("interval out of range", file=place[0], where=place[1], expected=f"a positive interval of at least {MIN_INTERVAL.total_seconds():g} s (e.g. 15min, 1h)", found=found)
@@ -930,7 +930,7 @@ def _all_categories(data: MonitoredData, param: Parameter, period: MonitoringPer
 
 
 def _typed(item: MonitoredInput, param: Parameter, period: MonitoringPeriod) -> MonitoredData:
-    file = str(period.path) if period.path else "<monitoring period>"
+    file = period.file
     scale = factor(item.unit or param.unit, strip_period(param.unit), where=f"monitored.{item.name}.unit", file=file)
     points = {}
     for point, value in item.values.items():
@@ -1055,7 +1055,7 @@ def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPer
     if param.split_by and item.data is not None and not categories:
         raise DataError(
             f"{item.name} is split by the category of each day, but {param.split_by} gives no day-by-day categories",
-            file=str(period.path) if period.path else "<monitoring period>",
+            file=period.file,
             where=f"monitored.{param.split_by}",
             expected="data: a daily file (date, category), not typed values",
         )
@@ -1065,12 +1065,12 @@ def read_monitored(item: MonitoredInput, param: Parameter, period: MonitoringPer
         if not item.data.exists():  # name the key that points at it, not only the path
             raise DataError(
                 "data file not found",
-                file=str(period.path) if period.path else "<monitoring period>",
+                file=period.file,
                 where=f"monitored.{item.name}.data",
                 expected="an existing CSV or XLSX file, relative to the monitoring-period file",
                 found=str(item.data),
             )
-        named_by = (str(period.path) if period.path else "<monitoring period>", f"monitored.{item.name}.data")
+        named_by = (period.file, f"monitored.{item.name}.data")
         frame, _ = _read_table(item.data, item.format, named_by)
         try:
             data = _read_frame(frame, item, param, period, categories)

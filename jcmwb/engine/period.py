@@ -91,6 +91,15 @@ class MonitoringPeriod:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def file(self) -> str:
+        """The period file, as error lines name it (a period given as a mapping has none)."""
+        return period_file(self.path)
+
+
+def period_file(path: Path | None) -> str:
+    """How error lines name a period file: its path, or ``<monitoring period>`` for a mapping."""
+    return str(path) if path else "<monitoring period>"
 
 
 class _Check:
@@ -167,7 +176,7 @@ def _answer(check: _Check, value: Any, where: str) -> bool:
 
 def parse_period(raw: Any, *, path: Path | None = None, spec: Spec | None = None, base_dir: Path | None = None) -> MonitoringPeriod:
     """Validate a monitoring-period mapping against its methodology spec."""
-    file = str(path) if path else "<monitoring period>"
+    file = period_file(path)
     c = _Check(file)
     c.mapping(raw, "", ("methodology", "project", "period", "monitored"), ("version", "alternatives", "fixed", "eligibility", "allocation", "participants", "plausible_max"))
     methodology = c.text(raw["methodology"], "methodology")
