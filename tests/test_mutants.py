@@ -77,6 +77,27 @@ CATEGORY_ROWS = [  # file rows 2-14
 ]  # fmt: skip
 
 
+def _kh_period(tmp_path: Path, days: list[list[str]], period: tuple[str, str], energy: dict) -> dict:
+    """KH_AM002 with D_k_p from days.csv (written from ``days``) and EG_k_p as ``energy``."""
+    write_csv(tmp_path / "days.csv", ["date", "category"], days)
+    return {
+        "methodology": "KH_AM002",
+        "project": {"id": "MUTANT-KH"},
+        "period": {"start": period[0], "end": period[1]},
+        "monitored": {
+            "D_k_p": {"option": "C", "data": "days.csv", "format": "daily"},
+            "EG_k_p": energy,
+        },
+    }
+
+
+def _category_period(tmp_path: Path, **energy) -> dict:
+    """KH_AM002 from 27 Feb to 2 Mar 2021: D_k_p from CATEGORY_DAYS, EG_k_p [kWh] 12-hourly from CATEGORY_ROWS."""
+    write_csv(tmp_path / "pv.csv", ["timestamp", "point", "value"], CATEGORY_ROWS)
+    interval = {"option": "C", "data": "pv.csv", "format": "interval", "interval": "12h", "unit": "kWh"}
+    return _kh_period(tmp_path, CATEGORY_DAYS, ("2021-02-27", "2021-03-02"), {**interval, **energy})
+
+
 def test_category_totals_keep_their_months_rows_gaps_and_largest_value(tmp_path):
     """monitoring._by_category and _daily: what each day category carries besides its total.
 
@@ -94,18 +115,7 @@ def test_category_totals_keep_their_months_rows_gaps_and_largest_value(tmp_path)
       RE_p = 0.59 x 0.6 + 1.2 x 0.8 = 0.354 + 0.96 = 1.314 ; with 3 x 0.18 = 0.54 MWh filled in
       the grid total: 1.314 + 0.54 x 0.6 = 1.638, higher: the gaps are left out.
     """
-    write_csv(tmp_path / "days.csv", ["date", "category"], CATEGORY_DAYS)
-    write_csv(tmp_path / "pv.csv", ["timestamp", "point", "value"], CATEGORY_ROWS)
-    period = {
-        "methodology": "KH_AM002",
-        "project": {"id": "MUTANT-KH"},
-        "period": {"start": "2021-02-27", "end": "2021-03-02"},
-        "monitored": {
-            "D_k_p": {"option": "C", "data": "days.csv", "format": "daily"},
-            "EG_k_p": {"option": "C", "data": "pv.csv", "format": "interval", "interval": "12h", "unit": "kWh"},
-        },
-    }
-    result = jcmwb.calculate(period, base_dir=tmp_path)
+    result = jcmwb.calculate(_category_period(tmp_path), base_dir=tmp_path)
     points = result.monitored["EG_k_p"].points
     grid, diesel = points["grid"], points["diesel"]
     assert grid.monthly == pytest.approx({"2021-02": 0.2, "2021-03": 0.39})
@@ -127,16 +137,7 @@ def test_category_totals_keep_their_months_rows_gaps_and_largest_value(tmp_path)
 
 
 def _daily_period(tmp_path: Path, rows: list[list[str]]) -> dict:
-    write_csv(tmp_path / "days.csv", ["date", "category"], rows)
-    return {
-        "methodology": "KH_AM002",
-        "project": {"id": "MUTANT-KH"},
-        "period": {"start": "2021-03-01", "end": "2021-03-02"},
-        "monitored": {
-            "D_k_p": {"option": "C", "data": "days.csv", "format": "daily"},
-            "EG_k_p": {"option": "C", "unit": "MWh", "values": {"grid": 1, "diesel": 1}},
-        },
-    }
+    return _kh_period(tmp_path, rows, ("2021-03-01", "2021-03-02"), {"option": "C", "unit": "MWh", "values": {"grid": 1, "diesel": 1}})
 
 
 @pytest.mark.parametrize(
@@ -389,14 +390,19 @@ def test_allocation_that_is_no_mapping_is_one_complete_error_line(raw, line):
 _MWH_BOUND = "at most 1e+09 MWh (1,000 TWh, about the electricity Japan generates in a year); if it is right, raise the bound with plausible_max in the monitoring-period file"  # units.PLAUSIBLE_MAX, row MWh
 
 
-def _monthly_rows(tmp_path: Path, rows: list[list], start: str = "2021-04-01", end: str = "2021-05-31", **item) -> dict:
-    write_csv(tmp_path / "m.csv", ["month", "point", "value", "unit"], rows)
+def _th_file_period(tmp_path: Path, name: str, header: list[str], rows: list[list], period: tuple[str, str], monitored: dict) -> dict:
+    """TH_AM001 with EG_i_p [MWh] read from ``name`` (written with ``header`` and ``rows``)."""
+    write_csv(tmp_path / name, header, rows)
     return {
         "methodology": "TH_AM001",
         "project": {"id": "MUTANT-TH"},
-        "period": {"start": start, "end": end},
-        "monitored": {"EG_i_p": {"option": "B", "data": "m.csv", "format": "monthly", **item}},
+        "period": {"start": period[0], "end": period[1]},
+        "monitored": {"EG_i_p": {"data": name, **monitored}},
     }
+
+
+def _monthly_rows(tmp_path: Path, rows: list[list], start: str = "2021-04-01", end: str = "2021-05-31", **item) -> dict:
+    return _th_file_period(tmp_path, "m.csv", ["month", "point", "value", "unit"], rows, (start, end), {"option": "B", "format": "monthly", **item})
 
 
 @pytest.mark.parametrize(
@@ -1031,3 +1037,179 @@ def test_a_month_of_a_time_longer_than_its_days_is_refused_naming_the_data_file(
         f"{tmp_path / 'days.csv'}: point period, month 2022-01: D_p at period is longer than the days of 2022-01 in the period; "
         "expected at most 31 day (31 day(s) from 2022-01-01 to 2022-01-31), found 32 day"
     )
+
+
+def _refused_line(period: dict, base_dir: Path) -> str:
+    """The one error line jcmwb.calculate refuses ``period`` with."""
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=base_dir)
+    return info.value.line()
+
+
+def test_a_month_of_hours_longer_than_its_days_names_the_hours(tmp_path):
+    """monitoring._within_period (mutant: ``days / per_day`` for ``days * per_day`` in the text):
+    a time in hours, ID_AM007's H_p [h], monthly. data/examples/ID_AM007 (2016) with January
+    given 745 h: January has 31 days, 31 x 24 = 744 h, so it is refused, naming 744 h (the
+    mutant would print 31 / 24 = 1.29167 h). The year, 8,536 + 25 = 8,561 h, is below
+    366 x 24 = 8,784 h, so only the month is too long."""
+    import shutil
+
+    import yaml
+
+    example = Path(__file__).resolve().parent.parent / "data" / "examples" / "ID_AM007"
+    for csv_file in example.glob("*.csv"):
+        shutil.copy(csv_file, tmp_path)
+    hours = tmp_path / "hours-2016-monthly.csv"
+    hours.write_text(hours.read_text(encoding="utf-8").replace("2016-01,BOILER-HOUSE,720,h", "2016-01,BOILER-HOUSE,745,h"), encoding="utf-8")
+    period = yaml.safe_load((example / "EXAMPLE-ID007_2016.yaml").read_text(encoding="utf-8"))
+    assert _refused_line(period, tmp_path) == (
+        f"{hours}: point BOILER-HOUSE, month 2016-01: H_p at BOILER-HOUSE is longer than the days of 2016-01 in the period; "
+        "expected at most 744 h (31 day(s) from 2016-01-01 to 2016-01-31), found 745 h"
+    )
+
+
+def _interval_period(tmp_path: Path, rows: list[list], start: str = "2021-03-31", end: str = "2021-05-01", **item) -> dict:
+    """TH_AM001 with EG_i_p [MWh] as interval data in pv.csv (timestamp, point, value, unit)."""
+    return _th_file_period(tmp_path, "pv.csv", ["timestamp", "point", "value", "unit"], rows, (start, end), {"option": "C", "format": "interval", **item})
+
+
+@pytest.mark.parametrize("interval", ["fifteen minutes", "nan"], ids=["unreadable", "no_duration"])
+def test_a_bad_interval_is_one_line_naming_the_period_file(tmp_path, interval):
+    """monitoring._interval (mutants of both ``bad interval`` refusals: the message, the file,
+    where, expected or found None, dropped or changed): an interval pandas cannot read, and
+    'nan', which it reads as no duration at all, are refused naming the key of the period file,
+    "<monitoring period>" for a period given as a mapping (it said "None" before)."""
+    import yaml
+
+    period = _interval_period(tmp_path, [["2021-04-01T00:00:00", "PV-1", 1, "MWh"]], interval=interval)
+    tail = f"monitored.EG_i_p.interval: bad interval; expected like 15min or 1h, found {interval!r}"
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(period, base_dir=tmp_path)
+    assert info.value.line() == f"<monitoring period>: {tail}"
+    path = tmp_path / "period.yaml"
+    path.write_text(yaml.safe_dump(period), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        jcmwb.calculate(path)
+    assert info.value.line() == f"{path}: {tail}"
+
+
+def test_an_inferred_interval_too_short_for_the_period_names_the_data_file(tmp_path):
+    """monitoring._interval (mutant: no file given to _check_intervals): two values one second
+    apart, no interval: in the period file, so the step is inferred (1 s) and the data file and
+    its timestamp column are named. 2021 has 365 x 86,400 = 31,536,000 one-second intervals,
+    over max(1,000,000, 2 x 2 rows) = 1,000,000; 31,536,000 / 1,000,000 = 31.5, so 32 s or longer."""
+    rows = [["2021-01-01T00:00:00", "PV-1", 1, "MWh"], ["2021-01-01T00:00:01", "PV-1", 1, "MWh"]]
+    assert _refused_line(_interval_period(tmp_path, rows, start="2021-01-01", end="2021-12-31"), tmp_path) == (
+        f"{tmp_path / 'pv.csv'}: column timestamp: too many intervals in the period for the data given; "
+        "expected at most 1,000,000 intervals per point from 2021-01-01 to 2021-12-31, i.e. an interval of 32 s or longer, "
+        "found 31,536,000 intervals of 1-second (the most common step between timestamps)"
+    )
+
+
+# Daily values of three points from 31 March to 1 May 2021 (32 days: 1 in March, 30 in April,
+# 1 in May), points interleaved; file rows 2-12. C has no value inside the period.
+THREE_POINTS = [
+    ["2021-03-30T00:00:00", "A", 5, "MWh"],   # row 2, A, before the period
+    ["2021-03-31T00:00:00", "B", 1, "MWh"],   # row 3
+    ["2021-03-31T00:00:00", "A", 10, "MWh"],  # row 4
+    ["2021-04-01T00:00:00", "A", 20, "MWh"],  # row 5
+    ["2021-04-10T00:00:00", "B", 3, "MWh"],   # row 6
+    ["2021-04-15T00:00:00", "A", 30, "MWh"],  # row 7
+    ["2021-05-05T00:00:00", "C", 9, "MWh"],   # row 8, C, after the period
+    ["2021-05-01T00:00:00", "B", 2, "MWh"],   # row 9
+    ["2021-05-01T00:00:00", "A", 40, "MWh"],  # row 10
+    ["2021-05-02T00:00:00", "B", 7, "MWh"],   # row 11, B, after
+    ["2021-05-03T00:00:00", "B", 8, "MWh"],   # row 12, B, after
+]  # fmt: skip
+
+
+def test_interval_points_keep_their_own_months_counts_and_exclusions(tmp_path):
+    """monitoring._interval, several points over months not starting in January (mutants of the
+    monthly totals' keys: the first month from the second interval, the month count from the
+    second or last-but-one interval, ``-`` or ``/`` in the key, ``/`` for ``//`` back; a point's
+    count and exclusions as ``hi + lo``; the bincount of the kept rows without its length; the
+    point, its description and its monthly totals looked up under None).
+
+    By hand, 1-day intervals from 2021-03-31 (the period's first interval is the last of March,
+    its last the first of May; every month number relative to March):
+      A: 10 (03-31) | 20 + 30 (04) | 40 (05-01): total 100, monthly 03: 10, 04: 50, 05: 40;
+         4 rows inside (4, 5, 7, 10), row 2 before the period: excluded 1; gaps 2-14 April (13)
+         and 16-30 April (15)
+      B: 1 | 3 | 2: total 6, monthly 03: 1, 04: 3, 05: 2; 3 rows (3, 6, 9), rows 11 and 12
+         after: excluded 2
+      C: nothing inside: total 0, no months, count 0, excluded 1, the whole 32 days a gap
+    No points: are declared, so each point's description is its name.
+    """
+    result = jcmwb.calculate(_interval_period(tmp_path, THREE_POINTS, interval="1D"), base_dir=tmp_path)
+    points = result.monitored["EG_i_p"].points
+    a, b, c = points["A"], points["B"], points["C"]
+    assert (a.monthly, b.monthly, c.monthly) == ({"2021-03": 10, "2021-04": 50, "2021-05": 40}, {"2021-03": 1, "2021-04": 3, "2021-05": 2}, {})
+    assert (a.total, b.total, c.total) == (100, 6, 0)
+    assert (a.count, b.count, c.count) == (4, 3, 0)
+    assert (a.excluded, b.excluded, c.excluded) == (1, 2, 1)
+    assert (a.expected, b.expected, c.expected) == (32, 32, 32)
+    assert (a.rows, b.rows, c.rows) == ("pv.csv rows 4-10", "pv.csv rows 3-9", "pv.csv: no rows")
+    assert [(p.point, p.description) for p in points.values()] == [("A", "A"), ("B", "B"), ("C", "C")]
+    assert [g.describe() for g in a.gaps] == [
+        "A: 13 missing 1-day values from 2021-04-02 00:00 to 2021-04-14 00:00",
+        "A: 15 missing 1-day values from 2021-04-16 00:00 to 2021-04-30 00:00",
+    ]
+    assert [g.describe() for g in c.gaps] == ["C: 32 missing 1-day values from 2021-03-31 00:00 to 2021-05-01 00:00"]
+    assert result.values["EG_i_p"] == {"A": 100, "B": 6, "C": 0}
+
+
+def test_a_declared_interval_point_missing_from_the_file_excludes_nothing(tmp_path):
+    """monitoring._interval (mutant: ``else 1`` for the exclusions of a point the file does not
+    have): points A "roof array" and D "carport" declared, the file has A only (rows 2-3, one
+    before the period): A counts 1 row and excludes 1; D has no row at all, so it excludes 0,
+    counts 0 and keeps its declared description."""
+    rows = [["2021-03-30T00:00:00", "A", 5, "MWh"], ["2021-04-01T00:00:00", "A", 20, "MWh"]]
+    period = _interval_period(tmp_path, rows, interval="1D", points={"A": "roof array", "D": "carport"})
+    result = jcmwb.calculate(period, base_dir=tmp_path)
+    a, d = result.monitored["EG_i_p"].points["A"], result.monitored["EG_i_p"].points["D"]
+    assert (a.count, a.excluded, a.description, d.count, d.excluded, d.description) == (1, 1, "roof array", 0, 0, "carport")
+
+
+def test_day_category_counts_and_points_without_data_are_named(tmp_path):
+    """monitoring._by_category and _interval (mutants: a category's count from 1, ``=`` or
+    ``-=`` for ``+=``, None or left out; the note of points without data: not computed, for a
+    count of 1, None, ``-``, changed text, None or "XX, XX" joined; _daily's count, expected
+    days, format and file None or changed).
+
+    CATEGORY_DAYS and CATEGORY_ROWS above, with PV-1 to PV-4 declared and the file holding PV-1
+    and PV-2 only. Rows by category: grid 27 Feb PV-2 2 + 1 Mar PV-1 2 + PV-2 1 = 5; diesel
+    28 Feb 2 + 2 and 2 Mar 2 + 2 = 8. The days: 2 grid and 2 diesel of the 4 in the period.
+    """
+    points = {"PV-1": "east roof", "PV-2": "west roof", "PV-3": "carport", "PV-4": "warehouse"}
+    result = jcmwb.calculate(_category_period(tmp_path, points=points), base_dir=tmp_path)
+    energy = result.monitored["EG_k_p"]
+    assert (energy.points["grid"].count, energy.points["diesel"].count) == (5, 8)
+    assert "no data inside the period for PV-3, PV-4" in energy.notes
+    days = result.monitored["D_k_p"]
+    assert (days.format, days.file) == ("daily", str(tmp_path / "days.csv"))
+    assert [(p.count, p.expected) for p in days.points.values()] == [(2, 4), (2, 4)]
+
+
+def test_a_points_total_is_the_same_float_with_or_without_other_points(tmp_path):
+    """monitoring._interval (mutants: the rows ordered by point with numpy's default quicksort,
+    ``kind=None`` or no kind, instead of a stable sort): each point's values are added in file
+    order, so a point's total is the same float, to the last bit, whether other points' rows
+    are interleaved with it or not (a TPE splitting a file gets the same numbers). Quicksort
+    reorders the 200 rows of A among B's, and the sum of 200 values around 1e5 with three
+    decimals then differs in its last bits.
+
+    A's values are k x 104729 mod 99991 + k / 1000 MWh for k = 0..199 (hourly from 1 June 2021),
+    B's k x 7919 mod 99989 + 0.5; A's total is, to within rounding, their exact sum (math.fsum)."""
+    import math
+
+    a = [(k * 104729) % 99991 + k / 1000 for k in range(200)]
+    b = [(k * 7919) % 99989 + 0.5 for k in range(200)]
+    stamps = [(dt.datetime(2021, 6, 1) + dt.timedelta(hours=k)).isoformat() for k in range(200)]
+    mixed = [row for k in range(200) for row in ([stamps[k], "B", b[k], "MWh"], [stamps[k], "A", a[k], "MWh"])]
+    alone = [[stamps[k], "A", a[k], "MWh"] for k in range(200)]
+    totals = []
+    for rows in (mixed, alone):
+        period = _interval_period(tmp_path, rows, start="2021-06-01", end="2021-06-09", interval="1h")
+        totals.append(jcmwb.calculate(period, base_dir=tmp_path).monitored["EG_i_p"].points["A"].total)
+    assert totals[0] == totals[1]
+    assert totals[0] == pytest.approx(math.fsum(a), rel=1e-12)
