@@ -297,7 +297,7 @@ def by_weekday_z(values: np.ndarray, days: list[str]) -> np.ndarray | None:
 
     A weekday whose values are all the same scores 0; None when every weekday is so.
     """
-    weekdays = pd.to_datetime(pd.Series(days), format="%Y-%m-%d").dt.weekday.to_numpy()
+    weekdays = pd.to_datetime(pd.Series(days), format="%Y-%m-%d").dt.day_of_week.to_numpy()
     z = np.zeros(len(values))
     scored = False
     for weekday in np.unique(weekdays):
