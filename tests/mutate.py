@@ -185,14 +185,33 @@ def equivalent_section(doc: str) -> str:
 
 def explained(function: str, lines: list[str], doc: str) -> bool:
     """The equivalent table of docs/mutation.md has a row naming the function and the mutated line (in backticks)."""
+    return any(_row_explains(row, function, lines) for row in equivalent_section(doc).splitlines())
+
+
+def _row_explains(row: str, function: str, lines: list[str]) -> bool:
+    row = row.replace("\\|", "|")  # a | inside code is escaped in a Markdown table
+    return row.startswith("|") and f"`{function}`" in row and all(f"`{line}`" in row for line in lines)
+
+
+def unused_explanations(doc: str, functions: set[str] | None, survivors: list[tuple[str, list[str]]]) -> list[str]:
+    """Rows of the equivalent table that name a function mutated in this run yet explain none of its survivors.
+
+    Such a row is out of date: its line is gone from the code, or its mutant is now killed (so it
+    was not equivalent, or a test now reads what it changes). Rows of functions not run are left
+    alone; ``functions=None`` (a run of every concern) judges every row, so a row naming a
+    function that no longer exists is out of date too.
+    """
+    unused = []
     for row in equivalent_section(doc).splitlines():
-        row = row.replace("\\|", "|")  # a | inside code is escaped in a Markdown table
-        if row.startswith("|") and f"`{function}`" in row and all(f"`{line}`" in row for line in lines):
-            return True
-    return False
+        if not row.startswith("| `"):
+            continue
+        function = row.split("`")[1]
+        if (functions is None or function in functions) and not any(_row_explains(row, f, lines) for f, lines in survivors):
+            unused.append(row)
+    return unused
 
 
-def report(statuses: dict[str, str], seconds: float | None, concerns: list[str]) -> tuple[str, list[str]]:
+def report(statuses: dict[str, str], seconds: float | None, concerns: list[str]) -> tuple[str, list[str], list[str]]:
     doc = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     counts: dict[str, dict[str, int]] = {}
     for name, status in statuses.items():
@@ -208,6 +227,7 @@ def report(statuses: dict[str, str], seconds: float | None, concerns: list[str])
         other = total - per.get("killed", 0) - per.get("survived", 0)
         lines.append(f"| {concern} | {total} | {per.get('killed', 0)} | {per.get('survived', 0)} | {other} |")
     unexplained = []
+    survivors: list[tuple[str, list[str]]] = []
     lines += ["", "## Survivors", ""]
     for name, status in sorted(statuses.items()):
         if status == "killed":
@@ -215,10 +235,17 @@ def report(statuses: dict[str, str], seconds: float | None, concerns: list[str])
         diff = diff_of(name)
         function, changed = function_of(name), mutated_lines(diff)
         ok = status.split(" (")[0] == "survived" and explained(function, changed, doc)
+        if status.split(" (")[0] == "survived":
+            survivors.append((function, changed))
         if not ok:
             unexplained.append(f"{name} ({status}): {function}: {' / '.join(changed)}")
         lines += [f"### {name}: {status}{' (explained in docs/mutation.md)' if ok else ' (NOT EXPLAINED)'}", "", "```diff", diff.strip(), "```", ""]
-    return "\n".join(lines) + "\n", unexplained
+    unused = unused_explanations(doc, None if set(concerns) == set(KEYS.values()) else {function_of(name) for name in statuses}, survivors)
+    if unused:
+        lines += ["## Equivalent rows that explained no survivor of this run", "",
+                  "Their line is gone from the code, or their mutant is killed now: move them out of the table.", ""]
+        lines += [f"- {row}" for row in unused]
+    return "\n".join(lines) + "\n", unexplained, unused
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,11 +289,13 @@ def main(argv: list[str] | None = None) -> int:
     if not statuses:
         print("error: no mutant results under mutants/: run without --report-only first", file=sys.stderr)
         return 1
-    text, unexplained = report(statuses, seconds, concerns)
+    text, unexplained, unused = report(statuses, seconds, concerns)
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(text, encoding="utf-8")
     killed = sum(s == "killed" for s in statuses.values())
     print(f"{len(statuses)} mutants, {killed} killed, {len(statuses) - killed} not killed; report: {REPORT.relative_to(ROOT)}")
+    for row in unused:
+        print(f"equivalent row out of date (explained no survivor of this run): {row[:160]}")
     for line in unexplained:
         print(f"SURVIVOR NOT EXPLAINED in docs/mutation.md: {line}")
     return 1 if unexplained else 0

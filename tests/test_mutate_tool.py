@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mutate import DOC, EQUIVALENT_HEADING, equivalent_section, explained, function_of, mutated_lines  # noqa: E402
+from mutate import DOC, EQUIVALENT_HEADING, equivalent_section, explained, function_of, mutated_lines, unused_explanations  # noqa: E402
 
 DOC_OF_TWO_TABLES = f"""# Mutation testing
 
@@ -46,6 +46,23 @@ def test_a_row_must_name_the_same_function_and_every_mutated_line():
     assert not explained("monitoring._interval", ['dup = frame.duplicated(["d"], )'], DOC_OF_TWO_TABLES)
     assert not explained("monitoring._daily", ['dup = frame.duplicated(["d"], )', "name = None"], DOC_OF_TWO_TABLES)
     assert not explained("monitoring._daily", ['dup = frame.duplicated(["d"], keep=None)'], DOC_OF_TWO_TABLES)
+
+
+def test_an_equivalent_row_that_explains_no_survivor_of_its_function_is_reported_as_out_of_date():
+    """`_daily` was mutated and its one survivor is the `duplicated` row's: the table's other rows
+    are fine; had `_daily` survived with another line only, its row would be out of date. A row of
+    a function this run did not mutate (`units.factor` here) is judged only by a run of every concern."""
+    daily_row = next(row for row in DOC_OF_TWO_TABLES.splitlines() if row.startswith("| `monitoring._daily`"))
+    survivors = [("monitoring._daily", ['dup = frame.duplicated(["d"], )'])]
+    assert unused_explanations(DOC_OF_TWO_TABLES, {"monitoring._daily"}, survivors) == []
+    assert unused_explanations(DOC_OF_TWO_TABLES, {"monitoring._daily"}, []) == [daily_row]
+    assert unused_explanations(DOC_OF_TWO_TABLES, {"monitoring._daily"}, [("monitoring._interval", ['dup = frame.duplicated(["d"], )'])]) == [daily_row]
+    assert unused_explanations(DOC_OF_TWO_TABLES, {"units.factor"}, []) == ["| `units.factor` | `return a \\| b` | a pipe inside code is escaped |"]
+    assert unused_explanations(DOC_OF_TWO_TABLES, {"units.factor"}, [("units.factor", ["return a | b"])]) == []
+    # a run of every concern judges every row: the row of a function that is gone is out of date
+    assert unused_explanations(DOC_OF_TWO_TABLES, None, survivors) == [row for row in DOC_OF_TWO_TABLES.splitlines() if row.startswith("| `units.factor`")]
+    # rows under "killed" and "not yet dealt with" are not the equivalent table's
+    assert unused_explanations(DOC_OF_TWO_TABLES, {"monitoring._interval", "issuance.allocate"}, []) == []
 
 
 def test_mutmut_names_and_diffs_are_read_as_the_tables_write_them():
