@@ -15,6 +15,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,8 @@ def test_a_kernel_talks_over_sockets_in_a_private_folder_removed_after() -> None
         assert json.loads(Path(manager.connection_file).read_text())["transport"] == "ipc"  # what the kernel reads
         assert folder.name.startswith("jcmwb-kernel-")
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # no other user of the machine reaches the kernel
-        sockets = sorted(p.name for p in folder.iterdir())
+        assert (folder / kernels.OWNER_FILE).read_text() == str(os.getpid())  # what a later run checks
+        sockets = sorted(p.name for p in folder.iterdir() if p.name != kernels.OWNER_FILE)
         assert sockets == [f"k-{n}" for n in range(1, 6)], sockets
         assert all(stat.S_ISSOCK((folder / name).stat().st_mode) for name in sockets)
     finally:
@@ -177,3 +179,64 @@ def test_a_bad_start_timeout_is_one_line_before_any_kernel_starts(tmp_path: Path
     ]
     assert starts == 0
     assert not (tmp_path / "out").exists()
+
+
+def _dead_pid() -> int:
+    """The process id of a process that has ended (and been reaped)."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def _socket_folder(where: Path, name: str, owner: str | None) -> Path:
+    folder = where / name
+    folder.mkdir()
+    (folder / "k-1").write_text("")
+    if owner is not None:
+        (folder / kernels.OWNER_FILE).write_text(owner)
+    return folder
+
+
+def test_only_socket_folders_of_ended_jcmwb_processes_are_removed(tmp_path: Path) -> None:
+    """A run killed with kill -9 leaves its socket folder; the next start removes it, and nothing else."""
+    dead = str(_dead_pid())
+    stale = _socket_folder(tmp_path, "jcmwb-kernel-stale", dead)
+    live = _socket_folder(tmp_path, "jcmwb-kernel-live", str(os.getpid()))
+    being_made = _socket_folder(tmp_path, "jcmwb-kernel-new", None)
+    garbled = _socket_folder(tmp_path, "jcmwb-kernel-garbled", "not a pid")
+    not_ours = _socket_folder(tmp_path, "my-kernel-stuff", dead)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = _socket_folder(elsewhere, "jcmwb-kernel-target", dead)
+    (tmp_path / "jcmwb-kernel-link").symlink_to(target)
+    (tmp_path / "jcmwb-kernel-file").write_text(dead)
+
+    assert kernels.remove_stale_socket_folders(str(tmp_path)) == [str(stale)]
+
+    assert not stale.exists()
+    for kept in (live, being_made, garbled, not_ours, target, tmp_path / "jcmwb-kernel-link", tmp_path / "jcmwb-kernel-file"):
+        assert kept.exists(), kept
+    assert (target / "k-1").exists()  # not removed through the link
+    assert kernels.remove_stale_socket_folders(str(tmp_path / "no such folder")) == []
+
+
+@pytest.mark.slow
+def test_a_run_killed_outright_leaves_a_socket_folder_that_the_next_run_removes(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary), "JCMWB_WARM_KERNELS": "0"}
+    command = [sys.executable, "-m", "jcmwb.cli", "run", str(PERIOD), "--out"]
+    killed = subprocess.Popen([*command, str(tmp_path / "killed")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(temporary.glob(f"jcmwb-kernel-*/{kernels.OWNER_FILE}")) and killed.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [p.parent for p in temporary.glob(f"jcmwb-kernel-*/{kernels.OWNER_FILE}")]
+        assert len(left) == 1, "the run made no socket folder"
+        killed.kill()  # SIGKILL: no clean-up runs
+    finally:
+        killed.wait()
+    assert left[0].exists()
+    done = subprocess.run([*command, str(tmp_path / "again")], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert not left[0].exists()
+    assert not list(temporary.glob("jcmwb-kernel-*"))  # the new run's own folder went with its kernel

@@ -14,6 +14,11 @@ Starting again. A kernel that dies or does not answer at start-up has run nothin
 user's, so it is safe to start another, up to :data:`START_ATTEMPTS` times, quietly; after that
 the run fails with one error line (:func:`start_with_retries`).
 
+Left behind. A socket folder is removed with its kernel. A run killed outright (``kill -9``,
+a power cut) cannot remove it, so each folder holds an ``owner`` file with the process that
+made it, and the next kernel jcmwb starts removes the folders whose owner is gone
+(:func:`remove_stale_socket_folders`); a kernel's own parent watch ends it with its owner.
+
 Quiet. The kernel's own log (start-up warnings, "KeyboardInterrupt caught" at shutdown) is not
 the user's business; a failing cell still surfaces as a structured papermill error.
 """
@@ -38,6 +43,8 @@ START_TIMEOUT_VARIABLE = "JCMWB_KERNEL_START_TIMEOUT"
 DEFAULT_START_TIMEOUT = 60.0
 # What jupyter_client says when a kernel it started died, or never answered, before kernel_info.
 START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+SOCKET_FOLDER_PREFIX = "jcmwb-kernel-"
+OWNER_FILE = "owner"  # in a socket folder: the process id of the jcmwb process that made it
 # sun_path holds 108 bytes on Linux (104 on macOS): the socket "<folder>/k-5" must fit.
 SOCKET_PATH_MAX = 100
 
@@ -106,6 +113,51 @@ def start_with_retries(start: Callable[[int], T], *, kernel_name: str, timeout: 
     raise RunError(f"the notebook's kernel ({kernel_name}) failed to start {START_ATTEMPTS} times (it died or did not answer within {timeout:g} s); check that 'python -m ipykernel' starts in this environment", file=file)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_stale_socket_folders(where: str | None = None) -> list[str]:
+    """Remove the socket folders left by jcmwb processes that were killed; return their paths.
+
+    Only a real folder (not a link) named ``jcmwb-kernel-*``, owned by this user, whose
+    ``owner`` file names a process that no longer exists, is removed: that is a folder jcmwb
+    made and nobody uses. A folder without an owner file (being made at this moment, or made by
+    an older jcmwb) and one whose owner lives are left alone.
+
+    Parameters
+    ----------
+    where : str or None
+        The temporary folder to look in (default: :func:`tempfile.gettempdir`).
+    """
+    removed = []
+    where = where or tempfile.gettempdir()
+    try:
+        entries = list(os.scandir(where))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(SOCKET_FOLDER_PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            with open(os.path.join(entry.path, OWNER_FILE), encoding="ascii") as owner:
+                pid = int(owner.read().strip())
+        except (OSError, ValueError):
+            continue
+        if pid > 0 and not _alive(pid):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.path)
+    return removed
+
+
 class OwnSockets:
     """A kernel manager (mixed in before jupyter_client's) whose kernel is quiet and on Unix sockets."""
 
@@ -114,7 +166,10 @@ class OwnSockets:
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         kw.setdefault("stderr", subprocess.DEVNULL)
         if self._socket_folder is None and os.name == "posix" and self.transport == "tcp":  # type: ignore[attr-defined]
-            folder = tempfile.mkdtemp(prefix="jcmwb-kernel-")  # private (0700), unique
+            remove_stale_socket_folders()
+            folder = tempfile.mkdtemp(prefix=SOCKET_FOLDER_PREFIX)  # private (0700), unique
+            with open(os.path.join(folder, OWNER_FILE), "w", encoding="ascii") as owner:
+                owner.write(str(os.getpid()))
             prefix = os.path.join(folder, "k")
             if len(os.fsencode(prefix)) + 3 <= SOCKET_PATH_MAX:
                 self._socket_folder = folder
@@ -122,7 +177,7 @@ class OwnSockets:
                 self.ip = prefix  # the sockets are "<prefix>-1" to "<prefix>-5"
                 self.cache_ports = False
             else:  # a very long temporary folder: TCP, with the retries above
-                os.rmdir(folder)
+                shutil.rmtree(folder, ignore_errors=True)
         return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
