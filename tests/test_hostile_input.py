@@ -301,6 +301,46 @@ def test_workbook_that_unpacks_beyond_the_cap(tmp_path, monkeypatch):
     assert info.value.line() == f"{tmp_path / 'meter.xlsx'}: workbook too large once unpacked; expected at most 4.0 MB unpacked, found 5.0 MB"
 
 
+def _zip_of_zeros(path: Path, unpacked: int) -> Path:
+    """A ZIP named like a workbook whose one member unpacks to ``unpacked`` zero bytes (about 1/1000 of it packed)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+        for _ in range(unpacked // 2**20):
+            member.write(b"\0" * 2**20)
+    return path
+
+
+def test_a_sheet_to_verify_that_unpacks_beyond_its_cap_is_refused_before_it_is_read(tmp_path):
+    """``jcmwb verify`` gave a submitted sheet to openpyxl as it was: 800 kB unpacking to 800 MB
+    took 21 s and 1.7 GB of memory, and a larger one would exhaust the machine. A Monitoring
+    Report Sheet is at most 32 MB, and unpacks to at most 4 x that (128 MB): 130 MB is refused,
+    at once, before anything is written; a FIFO named .xlsx no longer blocks."""
+    sheet = _zip_of_zeros(tmp_path / "MRS.xlsx", 130 * 2**20)
+    assert sheet.stat().st_size < 2**20
+    line = _one_error(_cli("verify", str(sheet)))
+    assert line == f"error: {sheet}: workbook too large once unpacked; expected at most 128.0 MB unpacked, found 130.0 MB"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["MRS.xlsx"]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.xlsx")
+        line = _one_error(_cli("verify", str(tmp_path / "pipe.xlsx")))
+        assert line == f"error: {tmp_path / 'pipe.xlsx'}: workbook is not a regular file; expected a regular workbook (not a folder, pipe or device), found a named pipe"
+
+
+def test_an_uploaded_workbook_is_bounded_before_the_form_looks_into_it(tmp_path, monkeypatch):
+    """The app looks at an upload at once (its columns and points), before Calculate: it read any
+    .xlsx whole. It is now bounded as the engine bounds data files (4 x JCMWB_MAX_DATA_MB unpacked)."""
+    from jcmwb.app.form import inspect_upload
+
+    monkeypatch.setenv("JCMWB_MAX_DATA_MB", "1")
+    with pytest.raises(DataError) as info:
+        inspect_upload(_zip_of_zeros(tmp_path / "meter.xlsx", 5 * 2**20))
+    assert info.value.line() == f"{tmp_path / 'meter.xlsx'}: workbook too large once unpacked; expected at most 4.0 MB unpacked, found 5.0 MB"
+    plain = tmp_path / "plain.xlsx"
+    import pandas as pd
+
+    pd.read_csv(GOOD / "interval.csv", dtype=str).to_excel(plain, index=False)
+    assert inspect_upload(plain) == ("interval", ["PV-1", "PV-2"])  # the fixture's two points
+
+
 def test_encrypted_workbook_is_refused_and_its_plain_twin_reads(tmp_path):
     """encrypted_workbook.xlsx holds the good interval data: unencrypted, the same workbook gives ER 2
     (0 + 1200.5 + 1800 + 150 + 0 + 900 + 1500.25 + 100 kWh = 5.65075 MWh x 0.4 = 2.26 -> 2)."""

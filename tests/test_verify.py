@@ -408,7 +408,7 @@ def test_unreadable_sheets_exit_2(tmp_path, capsys):
     not_xlsx = tmp_path / "notes.xlsx"
     not_xlsx.write_text("hello")
     assert main(["verify", str(not_xlsx)]) == 2
-    assert f"error: {not_xlsx}: not a readable .xlsx workbook" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"error: {not_xlsx}: not an .xlsx workbook; expected an Excel .xlsx file (a ZIP container), found a file starting with b'hello'\n"
     book = openpyxl.Workbook()
     book.active.title = "Data"
     book.active["A1"] = "some other workbook"

@@ -14,6 +14,7 @@ slot named by its key in that file, so the engine's messages land next to it.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,8 @@ from jcmwb.app.labels import html_symbol, spec_html, spec_plain, t, t_html
 from jcmwb.app.markup import Markup, html, join
 from jcmwb.app.session import Session
 from jcmwb.app.widgets import AllocationRows, CalibrationRows, MemberValues, MonthlyGrid, Slots, Texts, css, labelled, text_input
-from jcmwb.engine.errors import JcmwbError
-from jcmwb.engine.files import size_text
+from jcmwb.engine.errors import DataError, JcmwbError
+from jcmwb.engine.files import check_workbook, read_input, size_text
 from jcmwb.engine.spec import DatedValue, Parameter, Spec
 from jcmwb.engine.units import factor, strip_period
 
@@ -102,11 +103,17 @@ def inspect_upload(path: Path) -> tuple[str | None, list[str]]:
     """
     import pandas as pd
 
+    from jcmwb.engine.monitoring import max_data_bytes
+
     def wanted(column: Any) -> bool:
         return str(column).strip().lower() == "point"
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        # Bounded as the engine bounds it: a few MB of upload can unpack to gigabytes.
+        limit = max_data_bytes()
+        data = read_input(path, limit=limit, error=DataError, what="data file")
+        check_workbook(data, str(path), limit=limit)
+        frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
         columns = [str(c).strip().lower() for c in frame.columns]
         frame.columns = columns
     else:

@@ -10,14 +10,20 @@ is what is read.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 from jcmwb.engine.errors import JcmwbError
 from jcmwb.engine.numbers import format_number
 
 MB = 2**20
+# An .xlsx may unpack to this many times the largest file read: a few kB of ZIP can unpack to
+# gigabytes, and a workbook's reader holds it all in memory.
+XLSX_UNPACK_FACTOR = 4
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # OLE/CDF compound file: encrypted OOXML, or .xls
 
 
 def _kind(mode: int) -> str:
@@ -123,3 +129,52 @@ def decode_utf8(data: bytes, *, file: str, error: type[JcmwbError]) -> str:
             expected="text saved as UTF-8",
             found=f"byte 0x{data[exc.start]:02x}",
         ) from exc
+
+
+def check_workbook(data: bytes, file: str, *, limit: int, csv: bool = True) -> None:
+    """Refuse what is no readable .xlsx before a reader sees it, each with its own message.
+
+    An .xlsx is a ZIP container. An encrypted (password-protected) one is an OLE compound
+    file holding an ``EncryptedPackage`` stream, which the readers report as a missing
+    import or a bad ZIP; an old .xls renamed .xlsx is an OLE file without it. A ZIP that
+    unpacks to more than :data:`XLSX_UNPACK_FACTOR` times ``limit`` is refused before it is
+    unpacked (Python's ZIP reader stops at each member's declared size, so the declared sizes
+    bound what a reader can unpack).
+
+    Parameters
+    ----------
+    data
+        The file's bytes (from :func:`read_input`, at most ``limit`` of them).
+    file
+        The file, for the message.
+    limit
+        The largest file accepted [bytes].
+    csv
+        Whether a CSV would do instead (a data file), said in what was expected.
+
+    Raises
+    ------
+    DataError
+        For an encrypted workbook, an .xls, a file that is no ZIP, a damaged ZIP, or one that
+        unpacks beyond the bound. (The messages are the engine's; the app translates them.)
+    """
+    from jcmwb.engine.errors import DataError
+
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise DataError(
+                "encrypted or password-protected workbook",
+                file=file,
+                expected=f"an .xlsx without a password (open it in Excel, remove the password under File > Info > Protect Workbook, save){', or a CSV' if csv else ''}",
+                found="an encrypted workbook",
+            )
+        raise DataError("not an .xlsx workbook", file=file, expected=f"an Excel 2007+ .xlsx (save it as .xlsx){', or a CSV' if csv else ''}", found="an Excel 97-2003 (.xls) or other OLE file")
+    if not data.startswith(b"PK\x03\x04"):
+        raise DataError("not an .xlsx workbook", file=file, expected=f"an Excel .xlsx file (a ZIP container){', or a CSV' if csv else ''}", found=f"a file starting with {data[:8]!r}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataError("damaged .xlsx workbook", file=file, expected="a complete .xlsx file", found=f"a broken ZIP container ({exc})") from exc
+    if unpacked > XLSX_UNPACK_FACTOR * limit:
+        raise DataError("workbook too large once unpacked", file=file, expected=f"at most {size_text(XLSX_UNPACK_FACTOR * limit)} unpacked", found=size_text(unpacked))

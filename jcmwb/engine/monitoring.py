@@ -31,7 +31,6 @@ import io
 import math
 import os
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from jcmwb.engine.errors import DataError
-from jcmwb.engine.files import MB, decode_utf8, read_input, size_text
+from jcmwb.engine.files import MB, check_workbook, decode_utf8, read_input
 from jcmwb.engine.numbers import format_significant
 from jcmwb.engine.period import MonitoredInput, MonitoringPeriod, require_multipliers
 from jcmwb.engine.spec import Parameter
@@ -101,10 +100,8 @@ class MonitoredData:
 
 
 # A monitoring data file is at most this large (1-minute data of 10 points for a year is about
-# 150 MB as CSV); JCMWB_MAX_DATA_MB overrides it. An .xlsx may unpack to _XLSX_UNPACK_FACTOR times it.
+# 150 MB as CSV); JCMWB_MAX_DATA_MB overrides it. An .xlsx may unpack to XLSX_UNPACK_FACTOR times it.
 MAX_DATA_MB = 256
-_XLSX_UNPACK_FACTOR = 4
-_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # OLE/CDF compound file: encrypted OOXML, or .xls
 # Interval data: the shortest interval, and how many intervals per point a period may have
 # (1-minute data over a year are 525,600); see _check_intervals.
 MIN_INTERVAL = pd.Timedelta(seconds=1)
@@ -118,7 +115,7 @@ _COLUMNS = {
 }
 
 
-def _max_data_bytes() -> int:
+def max_data_bytes() -> int:
     """The largest data file read, in bytes: MAX_DATA_MB, or the environment's JCMWB_MAX_DATA_MB."""
     text = os.environ.get("JCMWB_MAX_DATA_MB", "").strip()
     try:
@@ -126,40 +123,6 @@ def _max_data_bytes() -> int:
     except ValueError:
         megabytes = MAX_DATA_MB
     return int(megabytes * MB) if math.isfinite(megabytes) and megabytes > 0 else int(MAX_DATA_MB * MB)
-
-
-def _workbook_bytes(data: bytes, path: Path, limit: int) -> None:
-    """Refuse what is no readable .xlsx before a reader sees it, each with its own message.
-
-    An .xlsx is a ZIP container. An encrypted (password-protected) one is an OLE compound
-    file holding an ``EncryptedPackage`` stream, which the readers report as a missing
-    import or a bad ZIP; an old .xls renamed .xlsx is an OLE file without it.
-    """
-    file = str(path)
-    if data.startswith(_OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise DataError(
-                "encrypted or password-protected workbook",
-                file=file,
-                expected="an .xlsx without a password (open it in Excel, remove the password under File > Info > Protect Workbook, save), or a CSV",
-                found="an encrypted workbook",
-            )
-        raise DataError("not an .xlsx workbook", file=file, expected="an Excel 2007+ .xlsx (save it as .xlsx), or a CSV", found="an Excel 97-2003 (.xls) or other OLE file")
-    if not data.startswith(b"PK\x03\x04"):
-        raise DataError("not an .xlsx workbook", file=file, expected="an Excel .xlsx file (a ZIP container), or a CSV", found=f"a file starting with {data[:8]!r}")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(entry.file_size for entry in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataError("damaged .xlsx workbook", file=file, expected="a complete .xlsx file", found=f"a broken ZIP container ({exc})") from exc
-    # A few kB of ZIP can unpack to gigabytes: the unpacked size is bounded like a CSV's.
-    if unpacked > _XLSX_UNPACK_FACTOR * limit:
-        raise DataError(
-            "workbook too large once unpacked",
-            file=file,
-            expected=f"at most {size_text(_XLSX_UNPACK_FACTOR * limit)} unpacked",
-            found=size_text(unpacked),
-        )
 
 
 # The column read as numbers in each format; the others are text.
@@ -186,7 +149,7 @@ def _read_table(path: Path, fmt: str, named_by: tuple[str, str] | None = None, *
     supported = suffix in (".csv", ".txt", ".xlsx", ".xlsm")
     if not supported and path.is_file():
         raise DataError("unsupported data file type", file=str(path), expected=".csv or .xlsx", found=repr(suffix))
-    limit = _max_data_bytes()
+    limit = max_data_bytes()
     data = read_input(path, limit=limit, error=DataError, what="data file", named_by=named_by)  # names a folder, FIFO or device as such
     if not supported:
         raise DataError("unsupported data file type", file=str(path), expected=".csv or .xlsx", found=repr(suffix))
@@ -198,7 +161,7 @@ def _read_table(path: Path, fmt: str, named_by: tuple[str, str] | None = None, *
             if frame is None:
                 frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
         else:
-            _workbook_bytes(data, path, limit)
+            check_workbook(data, str(path), limit=limit)
             frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, sheet_name=0, engine="openpyxl")
     except DataError:
         raise

@@ -24,6 +24,7 @@ below it.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from jcmwb.engine.errors import SheetError
+from jcmwb.engine.errors import DataError, SheetError
+from jcmwb.engine.files import MB, check_workbook, read_input
 
 HEADER = re.compile(r"Monitoring Spreadsheet:\s*JCM_([A-Z]{2}_(?:[AP]M\d{3}|PM_[A-Z]{2,10}))_ver(\d+\.\d+)")  # ids: jcmwb.engine.spec.ID_PATTERN
 REFERENCE = re.compile(r"Reference Number:\s*(.+)")
@@ -43,6 +45,10 @@ PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})\s*(?:to|-|–|~)\s*(\d{4}-\d{2}-\d{2})
 MEMBER = re.compile(r"\(([^()]+)\)\s*$")
 CAPTION = re.compile(r"^(Table\s+\d|Credit allocation)", re.IGNORECASE)
 HEADER_ROWS = 10  # the header lines are searched for in the first rows only
+# A Monitoring Report Sheet is a form of a few tables (jcmwb's are about 10 kB; a hand-made one
+# with logos a few MB). A larger file, or one unpacking to more than XLSX_UNPACK_FACTOR times it,
+# is refused before openpyxl holds it in memory (twice: values and formulas).
+MAX_SHEET_BYTES = 32 * MB
 LETTER = re.compile(r"^\(\s*([a-k])\s*\)", re.IGNORECASE)  # Table 1's "(a)" ... "(k)"
 PREFIX = re.compile(r"^(?:\(\s*[a-z]\s*\)|[a-z]\))\s*|^[a-z]\.\s+")  # a column's letter: "(c)", "( c )", "c)", "c. "
 
@@ -329,9 +335,14 @@ def read_sheet(path: str | Path) -> ReportedSheet:
     path = Path(path)
     if not path.exists():
         raise SheetError("file not found", file=str(path))
+    data = read_input(path, limit=MAX_SHEET_BYTES, error=SheetError, what="workbook")
     try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        check_workbook(data, str(path), limit=MAX_SHEET_BYTES, csv=False)
+    except DataError as exc:  # the same refusal, as the sheet reader's error
+        raise SheetError(exc.message, file=exc.file, expected=exc.expected, found=exc.found) from None
+    try:
+        values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for non-workbooks
         raise SheetError(f"not a readable .xlsx workbook ({type(exc).__name__})", file=str(path), expected="an Excel workbook (.xlsx)") from exc
 
