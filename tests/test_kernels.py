@@ -126,7 +126,7 @@ def test_a_kernel_talks_over_sockets_in_a_private_folder_removed_after() -> None
         assert json.loads(Path(manager.connection_file).read_text())["transport"] == "ipc"  # what the kernel reads
         assert folder.name.startswith("jcmwb-kernel-")
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700  # no other user of the machine reaches the kernel
-        assert (folder / kernels.OWNER_FILE).read_text() == str(os.getpid())  # what a later run checks
+        assert (folder / kernels.OWNER_FILE).read_text() == kernels.owner_text(os.getpid())  # what a later run checks
         sockets = sorted(p.name for p in folder.iterdir() if p.name != kernels.OWNER_FILE)
         assert sockets == [f"k-{n}" for n in range(1, 6)], sockets
         assert all(stat.S_ISSOCK((folder / name).stat().st_mode) for name in sockets)
@@ -198,11 +198,14 @@ def _socket_folder(where: Path, name: str, owner: str | None) -> Path:
 
 def test_only_socket_folders_of_ended_jcmwb_processes_are_removed(tmp_path: Path) -> None:
     """A run killed with kill -9 leaves its socket folder; the next start removes it, and nothing else."""
-    dead = str(_dead_pid())
+    dead_pid = _dead_pid()
+    dead = kernels.owner_text(dead_pid)
     stale = _socket_folder(tmp_path, "jcmwb-kernel-stale", dead)
-    live = _socket_folder(tmp_path, "jcmwb-kernel-live", str(os.getpid()))
+    live = _socket_folder(tmp_path, "jcmwb-kernel-live", kernels.owner_text(os.getpid()))
     being_made = _socket_folder(tmp_path, "jcmwb-kernel-new", None)
     garbled = _socket_folder(tmp_path, "jcmwb-kernel-garbled", "not a pid")
+    elsewhere_made = _socket_folder(tmp_path, "jcmwb-kernel-other-container", f"{dead_pid}\nanother-host pid:[1]\n")  # its pids are not ours
+    pid_only = _socket_folder(tmp_path, "jcmwb-kernel-pid-only", f"{dead_pid}\n")
     not_ours = _socket_folder(tmp_path, "my-kernel-stuff", dead)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -213,7 +216,7 @@ def test_only_socket_folders_of_ended_jcmwb_processes_are_removed(tmp_path: Path
     assert kernels.remove_stale_socket_folders(str(tmp_path)) == [str(stale)]
 
     assert not stale.exists()
-    for kept in (live, being_made, garbled, not_ours, target, tmp_path / "jcmwb-kernel-link", tmp_path / "jcmwb-kernel-file"):
+    for kept in (live, being_made, garbled, elsewhere_made, pid_only, not_ours, target, tmp_path / "jcmwb-kernel-link", tmp_path / "jcmwb-kernel-file"):
         assert kept.exists(), kept
     assert (target / "k-1").exists()  # not removed through the link
     assert kernels.remove_stale_socket_folders(str(tmp_path / "no such folder")) == []

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -113,6 +114,21 @@ def start_with_retries(start: Callable[[int], T], *, kernel_name: str, timeout: 
     raise RunError(f"the notebook's kernel ({kernel_name}) failed to start {START_ATTEMPTS} times (it died or did not answer within {timeout:g} s); check that 'python -m ipykernel' starts in this environment", file=file)
 
 
+def _machine() -> str:
+    """This machine and process namespace: a pid means something only within them (a /tmp shared
+    between containers, each with its own pids, must not lose a live folder)."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()} {namespace}".strip()
+
+
+def owner_text(pid: int) -> str:
+    """What a socket folder's owner file says: the process that made it, and where it runs."""
+    return f"{pid}\n{_machine()}\n"
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -127,9 +143,10 @@ def remove_stale_socket_folders(where: str | None = None) -> list[str]:
     """Remove the socket folders left by jcmwb processes that were killed; return their paths.
 
     Only a real folder (not a link) named ``jcmwb-kernel-*``, owned by this user, whose
-    ``owner`` file names a process that no longer exists, is removed: that is a folder jcmwb
-    made and nobody uses. A folder without an owner file (being made at this moment, or made by
-    an older jcmwb) and one whose owner lives are left alone.
+    ``owner`` file names a process of this machine and namespace that no longer exists, is
+    removed: that is a folder jcmwb made and nobody uses. A folder without an owner file (being
+    made at this moment, or made by an older jcmwb), one whose owner lives and one made on
+    another machine or in another container are left alone.
 
     Parameters
     ----------
@@ -148,11 +165,12 @@ def remove_stale_socket_folders(where: str | None = None) -> list[str]:
         try:
             if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
                 continue
-            with open(os.path.join(entry.path, OWNER_FILE), encoding="ascii") as owner:
-                pid = int(owner.read().strip())
+            with open(os.path.join(entry.path, OWNER_FILE), encoding="utf-8") as owner:
+                pid_text, _, machine = owner.read(1000).partition("\n")
+            pid = int(pid_text)
         except (OSError, ValueError):
             continue
-        if pid > 0 and not _alive(pid):
+        if pid > 0 and machine.strip() == _machine() and not _alive(pid):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(entry.path)
     return removed
@@ -168,8 +186,8 @@ class OwnSockets:
         if self._socket_folder is None and os.name == "posix" and self.transport == "tcp":  # type: ignore[attr-defined]
             remove_stale_socket_folders()
             folder = tempfile.mkdtemp(prefix=SOCKET_FOLDER_PREFIX)  # private (0700), unique
-            with open(os.path.join(folder, OWNER_FILE), "w", encoding="ascii") as owner:
-                owner.write(str(os.getpid()))
+            with open(os.path.join(folder, OWNER_FILE), "w", encoding="utf-8") as owner:
+                owner.write(owner_text(os.getpid()))
             prefix = os.path.join(folder, "k")
             if len(os.fsencode(prefix)) + 3 <= SOCKET_PATH_MAX:
                 self._socket_folder = folder
