@@ -234,9 +234,10 @@ def report(statuses: dict[str, str], seconds: float | None, concerns: list[str])
             continue
         diff = diff_of(name)
         function, changed = function_of(name), mutated_lines(diff)
-        ok = status.split(" (")[0] == "survived" and explained(function, changed, doc)
-        if status.split(" (")[0] == "survived":
+        survived = status.split(" (")[0] == "survived"
+        if survived:
             survivors.append((function, changed))
+        ok = survived and explained(function, changed, doc)
         if not ok:
             unexplained.append(f"{name} ({status}): {function}: {' / '.join(changed)}")
         lines += [f"### {name}: {status}{' (explained in docs/mutation.md)' if ok else ' (NOT EXPLAINED)'}", "", "```diff", diff.strip(), "```", ""]

@@ -16,7 +16,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from jcmwb.engine.errors import JcmwbError
+from jcmwb.engine.errors import DataError, JcmwbError
 from jcmwb.engine.numbers import format_number
 
 MB = 2**20
@@ -158,8 +158,6 @@ def check_workbook(data: bytes, file: str, *, limit: int, csv: bool = True) -> N
         For an encrypted workbook, an .xls, a file that is no ZIP, a damaged ZIP, or one that
         unpacks beyond the bound. (The messages are the engine's; the app translates them.)
     """
-    from jcmwb.engine.errors import DataError
-
     if data.startswith(_OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise DataError(

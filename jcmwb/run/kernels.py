@@ -45,7 +45,7 @@ DEFAULT_START_TIMEOUT = 60.0
 # What jupyter_client says when a kernel it started died, or never answered, before kernel_info.
 START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 SOCKET_FOLDER_PREFIX = "jcmwb-kernel-"
-OWNER_FILE = "owner"  # in a socket folder: the process id of the jcmwb process that made it
+OWNER_FILE = "owner"  # in a socket folder: the jcmwb process that made it, and its machine (owner_text)
 # sun_path holds 108 bytes on Linux (104 on macOS): the socket "<folder>/k-5" must fit.
 SOCKET_PATH_MAX = 100
 
@@ -155,6 +155,7 @@ def remove_stale_socket_folders(where: str | None = None) -> list[str]:
     """
     removed = []
     where = where or tempfile.gettempdir()
+    here = _machine()
     try:
         entries = list(os.scandir(where))
     except OSError:
@@ -170,7 +171,7 @@ def remove_stale_socket_folders(where: str | None = None) -> list[str]:
             pid = int(pid_text)
         except (OSError, ValueError):
             continue
-        if pid > 0 and machine.strip() == _machine() and not _alive(pid):
+        if pid > 0 and machine.strip() == here and not _alive(pid):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(entry.path)
     return removed
